@@ -1,0 +1,63 @@
+package com.example.counter.db;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Makes the Redis settings, the pooled clients and {@link ICountDB} injectable. One set of clients
+ * per application, created at start-up (so a bad setting stops the deployment with a clear
+ * message) and closed when the application stops.
+ */
+@ApplicationScoped
+public class CountDBProducer {
+
+    @Produces
+    @Singleton
+    RedisSettings settings(
+            @ConfigProperty(name = "counter.redis.write-uri") String writeUri,
+            @ConfigProperty(name = "counter.redis.read-uri") String readUri,
+            @ConfigProperty(name = "counter.redis.password") Optional<String> password,
+            @ConfigProperty(name = "counter.redis.timeout") long timeoutMillis,
+            @ConfigProperty(name = "counter.redis.pool.max-total") int poolMaxTotal,
+            @ConfigProperty(name = "counter.redis.pool.min-idle") int poolMinIdle,
+            @ConfigProperty(name = "counter.redis.read-fallback-interval") long readFallbackMillis) {
+        return new RedisSettings(
+                RedisEndpoint.parse("counter.redis.write-uri", writeUri),
+                RedisEndpoint.parse("counter.redis.read-uri", readUri),
+                password.orElse(""),
+                Duration.ofMillis(timeoutMillis),
+                poolMaxTotal,
+                poolMinIdle,
+                Duration.ofMillis(readFallbackMillis));
+    }
+
+    @Produces
+    @Singleton
+    RedisConnections connections(RedisSettings settings) {
+        return new RedisConnections(settings);
+    }
+
+    void close(@Disposes RedisConnections connections) {
+        connections.close();
+    }
+
+    @Produces
+    @ApplicationScoped
+    ICountDB countDB(RedisConnections connections, @ConfigProperty(name = "counter.key") String key) {
+        return new JedisCountDB(connections, key);
+    }
+
+    /** Creates the clients while the application starts rather than on the first request. */
+    void onStartup(@Observes Startup startup, RedisConnections connections) {
+        // Resolving the parameter is the point: it validates the settings and logs them once.
+    }
+}

@@ -1,0 +1,55 @@
+package com.example.counter.db;
+
+import java.util.Set;
+
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Sorts Jedis failures into "try again later" (503) and "this is a bug or bad data" (500).
+ */
+final class RedisFailures {
+
+    /** Error codes with which a healthy Redis refuses a command for now. */
+    private static final Set<String> TRANSIENT_CODES = Set.of(
+            "READONLY", "LOADING", "NOREPLICAS", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN",
+            "NOAUTH", "WRONGPASS");
+
+    private RedisFailures() {
+    }
+
+    static RuntimeException translate(RedisEndpoint endpoint, JedisException e) {
+        if (isTransient(e)) {
+            return new CountDBUnavailableException("Redis at " + endpoint + " is unavailable: " + kind(e), e);
+        }
+        return new CountDBException("Redis at " + endpoint + " refused the command: " + kind(e), e);
+    }
+
+    static boolean isTransient(JedisException e) {
+        if (e instanceof JedisConnectionException || e instanceof JedisAccessControlException) {
+            return true;
+        }
+        if (e instanceof JedisDataException) {
+            return TRANSIENT_CODES.contains(errorCode(e.getMessage()));
+        }
+        // Pool exhausted, protocol errors and the like: the server may well answer next time.
+        return true;
+    }
+
+    /** The first word of a Redis error reply, e.g. {@code READONLY}. */
+    static String errorCode(String message) {
+        if (message == null) {
+            return "";
+        }
+        int space = message.indexOf(' ');
+        return space < 0 ? message : message.substring(0, space);
+    }
+
+    /** The exception's class and Redis error code: enough to diagnose, nothing from the request. */
+    private static String kind(JedisException e) {
+        String code = e instanceof JedisDataException ? " " + errorCode(e.getMessage()) : "";
+        return e.getClass().getSimpleName() + code;
+    }
+}

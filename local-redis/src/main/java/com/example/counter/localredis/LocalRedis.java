@@ -38,6 +38,25 @@ public final class LocalRedis implements AutoCloseable {
         return new LocalRedis(master, replica);
     }
 
+    /**
+     * Starts the topology that a Maven build configured for its integration tests, from the system
+     * properties {@code counter.test.redis.dir}, {@code .master.port}, {@code .replica.port} and
+     * {@code .password}.
+     */
+    public static LocalRedis startForTests() {
+        return start(Path.of(System.getProperty("counter.test.redis.dir", "target/redis")),
+                Integer.getInteger("counter.test.redis.master.port", 16379),
+                Integer.getInteger("counter.test.redis.replica.port", 16380),
+                System.getProperty("counter.test.redis.password", ""),
+                List.of());
+    }
+
+    /** Makes sure both nodes run (a test may have stopped one) and the replica is in sync. */
+    public void ensureRunning() {
+        master.start();
+        replica.start().awaitInSyncWith(master, Duration.ofSeconds(20));
+    }
+
     public RedisNode master() {
         return master;
     }

@@ -1,0 +1,34 @@
+package com.example.counter.rest;
+
+import java.util.logging.Logger;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.example.counter.db.CountDBUnavailableException;
+
+/** The store is down or refusing writes for now: 503, and when to try again. */
+@Provider
+public class CountDBUnavailableMapper implements ExceptionMapper<CountDBUnavailableException> {
+
+    private static final Logger LOG = Logger.getLogger(CountDBUnavailableMapper.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "counter.retry-after")
+    int retryAfterSeconds;
+
+    @Override
+    public Response toResponse(CountDBUnavailableException exception) {
+        // The message names the endpoint and the failure, never a password; the client gets neither.
+        LOG.warning(exception::getMessage);
+        return new Problem(503, "Service Unavailable", "The count store is unavailable; try again later.")
+                .toResponse()
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .build();
+    }
+}

@@ -1,0 +1,36 @@
+package com.example.counter.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The HTML page: the count and a button that POSTs to {@code /inc}. Self-contained (no CDN, works
+ * offline); its script is served by {@link ScriptResource} so the page needs no inline script.
+ */
+@ApplicationScoped
+public class CountPage {
+
+    private static final String PLACEHOLDER = "{{count}}";
+
+    private final String template = resource("count.html");
+
+    /** The count is a number, so it needs no HTML escaping. */
+    public String render(long count) {
+        return template.replace(PLACEHOLDER, Long.toString(count));
+    }
+
+    static String resource(String name) {
+        try (InputStream in = CountPage.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

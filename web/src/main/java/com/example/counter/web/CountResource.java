@@ -4,14 +4,12 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 
 import com.example.counter.db.ICountDB;
+import com.example.counter.rest.Count;
+import com.example.counter.rest.CountMediaTypes;
 
-/**
- * {@code GET /}: the count as plain text (what {@code curl} shows), JSON, or an HTML page, chosen
- * by the Accept header. The {@code qs} factors make plain text win when a client accepts anything.
- */
+/** {@code GET /}: the count as plain text (what {@code curl} shows), JSON, or an HTML page. */
 @Path("/")
 public class CountResource {
 
@@ -22,20 +20,14 @@ public class CountResource {
     CountPage page;
 
     @GET
-    @Produces("text/plain;qs=1;charset=utf-8")
-    public String text() {
-        return Long.toString(db.get());
-    }
-
-    @GET
-    @Produces("application/json;qs=0.9")
-    public Count json() {
+    @Produces({CountMediaTypes.TEXT, CountMediaTypes.JSON})
+    public Count count() {
         return new Count(db.get());
     }
 
     @GET
     @Produces("text/html;qs=0.8;charset=utf-8")
-    public String html() {
+    public String page() {
         return page.render(db.get());
     }
 }

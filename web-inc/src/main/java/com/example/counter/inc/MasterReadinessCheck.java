@@ -1,0 +1,46 @@
+package com.example.counter.inc;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import com.example.counter.db.CountDBUnavailableException;
+import com.example.counter.db.RedisConnections;
+
+/**
+ * Ready while the write endpoint answers and is a master: a replica there (after a failover, or a
+ * wrong URI) would refuse every increment with READONLY.
+ */
+@Readiness
+@ApplicationScoped
+public class MasterReadinessCheck implements HealthCheck {
+
+    @Inject
+    RedisConnections redis;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
+                .withData("endpoint", redis.settings().write().toString());
+        Optional<String> failure = redis.pingWrite();
+        if (failure.isPresent()) {
+            return response.down().withData("error", failure.get()).build();
+        }
+        String role;
+        try {
+            role = redis.writeRole();
+        } catch (CountDBUnavailableException e) {
+            return response.down().withData("error", e.getMessage()).build();
+        }
+        response.withData("role", role);
+        return "master".equals(role)
+                ? response.up().build()
+                : response.down().withData("error", "the write endpoint is a " + role + ", not a master").build();
+    }
+}

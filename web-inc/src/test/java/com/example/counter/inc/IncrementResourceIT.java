@@ -1,0 +1,190 @@
+package com.example.counter.inc;
+
+import static com.example.counter.testsupport.Responses.assertContentType;
+import static com.example.counter.testsupport.Responses.assertProblem;
+import static com.example.counter.testsupport.Responses.assertStatus;
+import static com.example.counter.testsupport.Responses.count;
+import static com.example.counter.testsupport.Responses.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Http;
+
+/** The web-inc WAR on a real Liberty server, writing to a real Redis master. */
+@ExtendWith(ArquillianExtension.class)
+class IncrementResourceIT {
+
+    private static final Duration TIMEOUT = Duration.ofMillis(500); // counter.redis.timeout in the pom
+    private static LocalRedis redis;
+
+    @ArquillianResource
+    URL base;
+
+    private Http http;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("counter.test.war")));
+    }
+
+    @BeforeAll
+    static void startRedis() {
+        redis = LocalRedis.startForTests();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void setUp() throws URISyntaxException {
+        redis.ensureRunning();
+        // The context root, /inc, without a trailing slash: the URL users type.
+        http = new Http(base.toURI().resolve("/"));
+    }
+
+    private static long storedCount() {
+        Object value = redis.master().call("GET", "count");
+        return value == null ? 0 : Long.parseLong((String) value);
+    }
+
+    @Test
+    void postIncrementsAndReturnsTheNewCount() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.post("/inc");
+
+        assertContentType("text/plain", response);
+        assertEquals(before + 1, count(response), "POST /inc returns the new count");
+        assertEquals(before + 1, storedCount(), "the master holds the new count");
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void theTutorialsCurlGetIncrementsOneByOne() {
+        long before = storedCount();
+
+        assertEquals(before + 1, count(http.get("/inc", "*/*")));
+        assertEquals(before + 2, count(http.get("/inc", "*/*")));
+        assertEquals(before + 3, count(http.get("/inc", "*/*")));
+    }
+
+    @Test
+    void incAnswersWithoutARedirectToASlash() {
+        HttpResponse<String> response = http.post("/inc");
+
+        assertStatus(200, response);
+        assertTrue(response.headers().firstValue("Location").isEmpty(), "no redirect: " + response.headers().map());
+    }
+
+    @Test
+    void jsonOnRequest() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.post("/inc", "application/json");
+
+        assertStatus(200, response);
+        assertContentType("application/json", response);
+        assertEquals(before + 1, json(response).getJsonNumber("count").longValue(), response.body());
+    }
+
+    @Test
+    void headDoesNotIncrement() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.method("HEAD", "/inc");
+
+        assertEquals(405, response.statusCode(), "HEAD must not run the incrementing GET");
+        assertEquals(before, storedCount(), "the count must not move on HEAD");
+    }
+
+    @Test
+    void wrongMethodIs405ProblemAndDoesNotCount() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.method("DELETE", "/inc");
+
+        assertProblem(405, response);
+        assertTrue(response.headers().firstValue("Allow").orElse("").contains("POST"),
+                "Allow lists POST: " + response.headers().map());
+        assertEquals(before, storedCount(), "a refused request must not count");
+    }
+
+    @Test
+    void unacceptableAcceptIs406AndDoesNotCount() {
+        long before = storedCount();
+
+        assertProblem(406, http.post("/inc", "image/png"));
+        assertEquals(before, storedCount(), "a refused request must not count");
+    }
+
+    @Test
+    void unknownPathIs404Problem() {
+        assertProblem(404, http.post("/inc/twice"));
+    }
+
+    @Test
+    void masterDownIs503WithRetryAfterQuicklyAndNotReady() {
+        redis.master().freeze();
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.post("/inc");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertProblem(503, response);
+            assertTrue(response.headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
+            assertTrue(took.compareTo(TIMEOUT.multipliedBy(2).plusSeconds(1)) < 0,
+                    "answered after " + took.toMillis() + " ms; the bound is about twice the timeout");
+            HttpResponse<String> ready = http.get("/health/ready");
+            assertStatus(503, ready);
+            assertTrue(ready.body().contains("\"error\""), "a DOWN check says why: " + ready.body());
+            assertStatus(200, http.get("/health/live"));
+        } finally {
+            redis.master().thaw();
+        }
+        assertStatus(200, http.post("/inc"));
+    }
+
+    @Test
+    void notReadyWhenTheWriteEndpointIsAReplica() {
+        redis.master().call("REPLICAOF", "127.0.0.1", Integer.toString(redis.replica().port()));
+        try {
+            HttpResponse<String> ready = http.get("/health/ready");
+            assertStatus(503, ready);
+            assertTrue(ready.body().contains("not a master"), "the check says why: " + ready.body());
+            assertProblem(503, http.post("/inc"));
+        } finally {
+            redis.master().call("REPLICAOF", "NO", "ONE");
+            redis.replica().call("REPLICAOF", "127.0.0.1", Integer.toString(redis.master().port()));
+        }
+        assertStatus(200, http.get("/health/ready"));
+    }
+
+    @Test
+    void healthEndpointsAreUp() {
+        for (String check : new String[] {"/health/started", "/health/live", "/health/ready"}) {
+            HttpResponse<String> response = http.get(check);
+            assertStatus(200, response);
+            assertEquals("UP", json(response).getString("status"), check);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package com.example.counter.system;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.example.counter.client.CounterClient;
+import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Http;
+
+/**
+ * The local topology under test: the Liberty server that the build started (both services) and a
+ * Redis master and replica that this extension starts once for all test classes.
+ */
+public final class LocalSystem implements BeforeAllCallback {
+
+    static final URI BASE = URI.create(System.getProperty("counter.test.base-uri", "http://localhost:19080"));
+
+    private static LocalRedis redis;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (LocalSystem.class) {
+            if (redis == null) {
+                redis = LocalRedis.startForTests();
+                // Stopped when the whole test run ends, not after each class.
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                        .put(LocalSystem.class, (ExtensionContext.Store.CloseableResource) redis::close);
+            }
+        }
+        redis.ensureRunning();
+        awaitReady();
+    }
+
+    static LocalRedis redis() {
+        return redis;
+    }
+
+    static Http http() {
+        return new Http(BASE);
+    }
+
+    /** A Rest Client as an application outside the cluster would build it. */
+    static CounterClient client() {
+        return RestClientBuilder.newBuilder()
+                .baseUri(BASE)
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .build(CounterClient.class);
+    }
+
+    /** Both services ready (a test before may have left Redis restarting). */
+    static void awaitReady() {
+        await("the system to be ready", Duration.ofSeconds(30), () -> http().get("/health/ready").statusCode() == 200);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    }
+
+    /** Polls until the supplier gives a non-null value, or fails after the timeout. */
+    static <T> T await(String what, Duration timeout, Supplier<T> condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        RuntimeException last = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                T value = condition.get();
+                if (value != null) {
+                    return value;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what, last);
+    }
+}

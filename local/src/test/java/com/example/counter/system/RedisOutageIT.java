@@ -1,0 +1,76 @@
+package com.example.counter.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.example.counter.client.CounterClient;
+import com.example.counter.client.CounterException;
+import com.example.counter.testsupport.Responses;
+
+/** What users see while a Redis node is down, and that the system recovers by itself. */
+@ExtendWith(LocalSystem.class)
+class RedisOutageIT {
+
+    /** The status ("UP"/"DOWN") of one named check in /health/ready, which lists both services' checks. */
+    private static String readinessOf(String check) {
+        JsonObject health = Responses.json(LocalSystem.http().get("/health/ready"));
+        return health.getJsonArray("checks").stream()
+                .map(JsonValue::asJsonObject)
+                .filter(c -> c.getString("name").equals(check))
+                .map(c -> c.getString("status"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no check named " + check + " in " + health));
+    }
+
+    @Test
+    void readsKeepWorkingWhenTheReplicaIsStopped() throws Exception {
+        try (CounterClient counter = LocalSystem.client()) {
+            long n = counter.increment();
+            LocalSystem.redis().replica().stop();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(n, counter.count(), "read " + i + " with the replica stopped");
+                }
+                assertEquals(n + 1, counter.increment(), "increments do not need the replica");
+            } finally {
+                LocalSystem.redis().replica().start();
+            }
+        }
+    }
+
+    @Test
+    void webIncIsNotReadyAndAnswers503WhileTheMasterIsDownThenRecovers() throws Exception {
+        try (CounterClient counter = LocalSystem.client()) {
+            assertEquals("UP", readinessOf("redis-write"));
+            LocalSystem.redis().master().stop();
+            try {
+                LocalSystem.await("web-inc readiness to go DOWN", Duration.ofSeconds(10),
+                        () -> "DOWN".equals(readinessOf("redis-write")));
+
+                CounterException refused = assertThrows(CounterException.class, counter::increment);
+                assertEquals(503, refused.status(), refused.getMessage());
+                assertTrue(refused.retryAfter().isPresent(), "a 503 carries Retry-After");
+
+                HttpResponse<String> raw = LocalSystem.http().post("/inc");
+                Responses.assertProblem(503, raw);
+                assertTrue(raw.headers().firstValue("Retry-After").isPresent(), "Retry-After on the raw response");
+            } finally {
+                LocalSystem.redis().master().start();
+            }
+            LocalSystem.await("web-inc readiness to be UP again", Duration.ofSeconds(30),
+                    () -> "UP".equals(readinessOf("redis-write")));
+            long before = counter.count();
+            assertTrue(counter.increment() > before, "increments work again without a restart");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package com.example.counter.client;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -37,4 +38,26 @@ public interface CounterClient extends AutoCloseable {
     @Path("inc")
     @Produces(MediaType.TEXT_PLAIN)
     long increment();
+
+    /**
+     * Adds one, once per key: a retry with the same key (within a day, by default) returns the same
+     * count and adds nothing, even when retries race. Use a fresh random key per logical increment.
+     *
+     * @param idempotencyKey 1 to 255 visible ASCII characters, no quote or backslash (a UUID fits)
+     */
+    @POST
+    @Path("inc")
+    @Produces(MediaType.TEXT_PLAIN)
+    long increment(@HeaderParam("Idempotency-Key") String idempotencyKey);
+
+    /**
+     * Adds exactly one, retrying safely: sends a fresh Idempotency-Key and repeats the request with
+     * the same key after a 503/429 (waiting as Retry-After says) or a lost connection, up to
+     * {@link SafeIncrement#ATTEMPTS} attempts.
+     *
+     * @throws CounterException when the counter refused (4xx) or was still unavailable at the end
+     */
+    default long incrementExactlyOnce() {
+        return new SafeIncrement(this).run();
+    }
 }

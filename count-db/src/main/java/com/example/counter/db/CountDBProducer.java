@@ -29,7 +29,9 @@ public class CountDBProducer {
             @ConfigProperty(name = "counter.redis.timeout") long timeoutMillis,
             @ConfigProperty(name = "counter.redis.pool.max-total") int poolMaxTotal,
             @ConfigProperty(name = "counter.redis.pool.min-idle") int poolMinIdle,
-            @ConfigProperty(name = "counter.redis.read-fallback-interval") long readFallbackMillis) {
+            @ConfigProperty(name = "counter.redis.read-fallback-interval") long readFallbackMillis,
+            @ConfigProperty(name = "counter.redis.write.min-replicas") int writeMinReplicas,
+            @ConfigProperty(name = "counter.redis.write.wait-timeout") long writeWaitMillis) {
         return new RedisSettings(
                 RedisEndpoint.parse("counter.redis.write-uri", writeUri),
                 RedisEndpoint.parse("counter.redis.read-uri", readUri),
@@ -37,7 +39,9 @@ public class CountDBProducer {
                 Duration.ofMillis(timeoutMillis),
                 poolMaxTotal,
                 poolMinIdle,
-                Duration.ofMillis(readFallbackMillis));
+                Duration.ofMillis(readFallbackMillis),
+                writeMinReplicas,
+                Duration.ofMillis(writeWaitMillis));
     }
 
     @Produces
@@ -50,10 +54,14 @@ public class CountDBProducer {
         connections.close();
     }
 
+    /** The bare Redis implementation; what applications inject is {@link ResilientCountDB}. */
     @Produces
+    @Direct
     @ApplicationScoped
-    ICountDB countDB(RedisConnections connections, @ConfigProperty(name = "counter.key") String key) {
-        return new JedisCountDB(connections, key);
+    ICountDB countDB(RedisConnections connections,
+            @ConfigProperty(name = "counter.key") String key,
+            @ConfigProperty(name = "counter.idempotency.ttl") long idempotencyTtlSeconds) {
+        return new JedisCountDB(connections, key, Duration.ofSeconds(idempotencyTtlSeconds));
     }
 
     /** Creates the clients while the application starts rather than on the first request. */

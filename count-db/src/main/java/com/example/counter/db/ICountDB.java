@@ -11,4 +11,11 @@ public interface ICountDB {
 
     /** Adds one and returns the new count. */
     long increment();
+
+    /**
+     * Adds one unless an increment with this idempotency key was already made (within the key's
+     * lifetime); then returns that increment's count again without adding anything. Safe to
+     * retry, also concurrently.
+     */
+    Increment increment(IdempotencyKey key);
 }

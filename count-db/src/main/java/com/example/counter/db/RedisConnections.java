@@ -1,15 +1,19 @@
 package com.example.counter.db;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -59,9 +63,12 @@ public class RedisConnections implements AutoCloseable {
         // about twice counter.redis.timeout, whatever Redis does.
         pool.setMaxWait(settings.timeout());
         pool.setBlockWhenExhausted(true);
-        // A PING before use weeds out connections that a Redis restart broke, so an INCR is not sent
-        // on a dead socket whose fate (applied or not) nobody could tell afterwards.
-        pool.setTestOnBorrow(true);
+        // No PING on borrow: against a hung Redis it would cost a timeout per idle connection.
+        // Connections broken by a restart are dropped all at once instead (see dropIdleConnections),
+        // and idle ones are checked in the background.
+        pool.setTestOnBorrow(false);
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
         pool.setJmxEnabled(false);
         // No connection is opened here: the application starts even while Redis is down.
         return RedisClient.builder()
@@ -76,11 +83,38 @@ public class RedisConnections implements AutoCloseable {
     }
 
     /** Runs a command on the master. Never retried: a write might have been applied. */
-    public <T> T write(Function<UnifiedJedis, T> command) {
+    <T> T write(Function<UnifiedJedis, T> command) {
         try {
             return command.apply(writeClient);
         } catch (JedisException e) {
-            throw RedisFailures.translate(settings.write(), e);
+            throw failure(writeClient, settings.write(), e);
+        }
+    }
+
+    /**
+     * Runs a command on the master, on one connection, followed by {@code WAIT} for
+     * {@code counter.redis.write.min-replicas} replicas when that is above 0. Never retried.
+     *
+     * @throws CountDBUnavailableException also when too few replicas acknowledged in time: the
+     *     master did apply the command then, so only an idempotent command may be retried
+     */
+    public <T> T writeDurably(Function<Pipeline, Response<T>> command) {
+        int minReplicas = settings.writeMinReplicas();
+        try (Pipeline pipeline = writeClient.pipelined()) {
+            Response<T> result = command.apply(pipeline);
+            Response<Long> acknowledged = minReplicas > 0
+                    ? pipeline.waitReplicas(minReplicas, settings.writeWaitTimeout().toMillis())
+                    : null;
+            pipeline.sync();
+            T value = result.get();
+            if (acknowledged != null && acknowledged.get() < minReplicas) {
+                throw new CountDBUnavailableException("Redis at " + settings.write() + " applied the write but only "
+                        + acknowledged.get() + " of " + minReplicas + " replicas acknowledged it within "
+                        + settings.writeWaitTimeout().toMillis() + "ms", null);
+            }
+            return value;
+        } catch (JedisException e) {
+            throw failure(writeClient, settings.write(), e);
         }
     }
 
@@ -95,7 +129,7 @@ public class RedisConnections implements AutoCloseable {
                 readRoute.readEndpointSucceeded(settings.read());
                 return result;
             } catch (JedisException e) {
-                RuntimeException failure = RedisFailures.translate(settings.read(), e);
+                RuntimeException failure = failure(readClient, settings.read(), e);
                 if (!(failure instanceof CountDBUnavailableException)) {
                     throw failure;
                 }
@@ -103,6 +137,17 @@ public class RedisConnections implements AutoCloseable {
             }
         }
         return write(query);
+    }
+
+    /**
+     * Translates a failure; when the connection broke, also drops the pool's idle connections: a
+     * restart or network cut broke them all, and each would otherwise fail one more request.
+     */
+    private static RuntimeException failure(RedisClient client, RedisEndpoint endpoint, JedisException e) {
+        if (e instanceof JedisConnectionException) {
+            client.getPool().clear();
+        }
+        return RedisFailures.translate(endpoint, e);
     }
 
     /** Whether reads are currently served by the write endpoint because the read endpoint failed. */
@@ -120,12 +165,12 @@ public class RedisConnections implements AutoCloseable {
         return ping(writeClient, settings.write());
     }
 
-    private static Optional<String> ping(UnifiedJedis client, RedisEndpoint endpoint) {
+    private static Optional<String> ping(RedisClient client, RedisEndpoint endpoint) {
         try {
             client.ping();
             return Optional.empty();
         } catch (JedisException e) {
-            return Optional.of(RedisFailures.translate(endpoint, e).getMessage());
+            return Optional.of(failure(client, endpoint, e).getMessage());
         }
     }
 

@@ -55,18 +55,27 @@ class JedisCountDBIT {
     }
 
     private static RedisSettings settings(String password) {
+        return settings(password, 0);
+    }
+
+    private static RedisSettings settings(String password, int writeMinReplicas) {
         return new RedisSettings(RedisEndpoint.parse("w", redis.master().uri()),
-                RedisEndpoint.parse("r", redis.replica().uri()), password, TIMEOUT, 4, 0, Duration.ofSeconds(30));
+                RedisEndpoint.parse("r", redis.replica().uri()), password, TIMEOUT, 4, 0, Duration.ofSeconds(30),
+                writeMinReplicas, TIMEOUT.dividedBy(2));
+    }
+
+    private JedisCountDB db(RedisConnections redisConnections) {
+        return new JedisCountDB(redisConnections, key, Duration.ofHours(1));
     }
 
     @Test
     void aMissingKeyReadsAsZero() {
-        assertEquals(0, new JedisCountDB(connections, key).get());
+        assertEquals(0, db(connections).get());
     }
 
     @Test
     void incrementsGoToTheMasterAndReadsSeeThemOnTheReplica() {
-        JedisCountDB db = new JedisCountDB(connections, key);
+        JedisCountDB db = db(connections);
 
         assertEquals(1, db.increment());
         assertEquals(2, db.increment());
@@ -80,7 +89,7 @@ class JedisCountDBIT {
 
     @Test
     void readsFallBackToTheMasterWhenTheReplicaIsDown() {
-        JedisCountDB db = new JedisCountDB(connections, key);
+        JedisCountDB db = db(connections);
         db.increment();
         redis.replica().stop();
         try {
@@ -94,7 +103,7 @@ class JedisCountDBIT {
 
     @Test
     void anUnreachableMasterIsUnavailableWithinTwiceTheTimeout() {
-        JedisCountDB db = new JedisCountDB(connections, key);
+        JedisCountDB db = db(connections);
         redis.master().freeze();
         try {
             long start = System.nanoTime();
@@ -105,14 +114,18 @@ class JedisCountDBIT {
         } finally {
             redis.master().thaw();
         }
-        assertEquals(1, db.increment(), "the same clients work again once the master answers");
+        // The timed-out INCR may still have been applied once the master woke up: a 503 means
+        // "maybe", which is why clients retry only with an Idempotency-Key.
+        Object stored = redis.master().call("GET", key);
+        long before = stored == null ? 0 : Long.parseLong((String) stored);
+        assertEquals(before + 1, db.increment(), "the same clients work again once the master answers");
     }
 
     @Test
     void aWrongPasswordIsUnavailableNotAServerError() {
         try (RedisConnections wrong = new RedisConnections(settings("not-the-password"))) {
             CountDBUnavailableException e = assertThrows(CountDBUnavailableException.class,
-                    () -> new JedisCountDB(wrong, key).increment());
+                    () -> db(wrong).increment());
             assertFalse(e.getMessage().contains("not-the-password"), "the password leaked into: " + e.getMessage());
         }
     }
@@ -121,7 +134,7 @@ class JedisCountDBIT {
     void aKeyThatIsNotAnIntegerIsAServerError() {
         redis.master().call("SET", key, "many");
         redis.replica().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
-        JedisCountDB db = new JedisCountDB(connections, key);
+        JedisCountDB db = db(connections);
 
         assertInstanceOf(CountDBException.class, assertThrows(RuntimeException.class, db::get));
         assertInstanceOf(CountDBException.class, assertThrows(RuntimeException.class, db::increment));
@@ -130,19 +143,101 @@ class JedisCountDBIT {
     @Test
     void writeRoleTellsAMasterFromAReplica() {
         assertEquals("master", connections.writeRole());
-        RedisSettings replicaAsMaster = new RedisSettings(RedisEndpoint.parse("w", redis.replica().uri()),
-                RedisEndpoint.parse("r", redis.replica().uri()), PASSWORD, TIMEOUT, 1, 0, Duration.ofSeconds(1));
+        RedisSettings replicaAsMaster = RedisSettings.of(RedisEndpoint.parse("w", redis.replica().uri()),
+                RedisEndpoint.parse("r", redis.replica().uri()), PASSWORD, TIMEOUT);
         try (RedisConnections misconfigured = new RedisConnections(replicaAsMaster)) {
             assertEquals("slave", misconfigured.writeRole());
             assertInstanceOf(CountDBUnavailableException.class,
-                    assertThrows(RuntimeException.class, () -> new JedisCountDB(misconfigured, key).increment()),
+                    assertThrows(RuntimeException.class, () -> db(misconfigured).increment()),
                     "a READONLY refusal should be a 503, not a 500");
         }
     }
 
     @Test
+    void anIdempotencyKeyIncrementsOnceAndThenReplaysTheSameCount() {
+        JedisCountDB db = db(connections);
+        IdempotencyKey first = new IdempotencyKey("first-" + UUID.randomUUID());
+
+        assertEquals(new Increment(1, false), db.increment(first));
+        assertEquals(new Increment(1, true), db.increment(first), "a retry replays the first answer");
+        assertEquals(new Increment(2, false), db.increment(new IdempotencyKey("second-" + UUID.randomUUID())));
+        assertEquals("2", redis.master().call("GET", key), "two keys, two increments");
+    }
+
+    @Test
+    void idempotencyKeysExpire() {
+        IdempotencyKey once = new IdempotencyKey("ttl-" + UUID.randomUUID());
+        db(connections).increment(once);
+
+        Object ttl = redis.master().call("TTL", key + ":idempotency:" + once.value());
+        assertTrue((Long) ttl > 3500 && (Long) ttl <= 3600, "the key is remembered for the configured hour, TTL " + ttl);
+    }
+
+    @Test
+    void fiftyConcurrentRetriesWithOneKeyIncrementOnce() throws Exception {
+        JedisCountDB db = db(connections);
+        IdempotencyKey shared = new IdempotencyKey("shared-" + UUID.randomUUID());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+        try {
+            java.util.List<java.util.concurrent.Future<Increment>> answers = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 50; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return db.increment(shared);
+                }));
+            }
+            start.countDown();
+            java.util.Set<Long> counts = new java.util.HashSet<>();
+            int fresh = 0;
+            for (var answer : answers) {
+                Increment increment = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                counts.add(increment.count());
+                fresh += increment.replayed() ? 0 : 1;
+            }
+            assertEquals(java.util.Set.of(1L), counts, "all 50 answers carry the same count");
+            assertEquals(1, fresh, "exactly one of them incremented");
+            assertEquals("1", redis.master().call("GET", key));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theScriptIsSentAgainWhenRedisForgotIt() {
+        JedisCountDB db = db(connections);
+        db.increment(new IdempotencyKey("before-" + UUID.randomUUID()));
+        redis.master().call("SCRIPT", "FLUSH"); // what a restart does to the script cache
+
+        assertEquals(new Increment(2, false), db.increment(new IdempotencyKey("after-" + UUID.randomUUID())));
+    }
+
+    @Test
+    void withMinReplicasAWriteWaitsForTheReplica() {
+        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
+            assertEquals(1, db(durable).increment());
+            assertEquals("1", redis.replica().call("GET", key), "the replica has it when the answer comes");
+        }
+    }
+
+    @Test
+    void withMinReplicasAndNoReplicaTheWriteIsUnavailableButApplied() {
+        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
+            redis.replica().stop();
+            try {
+                CountDBUnavailableException e = assertThrows(CountDBUnavailableException.class,
+                        () -> db(durable).increment());
+                assertTrue(e.getMessage().contains("0 of 1 replicas"), e.getMessage());
+                assertEquals("1", redis.master().call("GET", key), "the master did apply it: the README says so");
+            } finally {
+                redis.replica().start();
+            }
+        }
+    }
+
+    @Test
     void connectionsAreReturnedToThePools() {
-        JedisCountDB db = new JedisCountDB(connections, key);
+        JedisCountDB db = db(connections);
         for (int i = 0; i < 50; i++) {
             db.increment();
             db.get();

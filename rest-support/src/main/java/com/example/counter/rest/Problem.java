@@ -2,6 +2,7 @@ package com.example.counter.rest;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -22,6 +23,11 @@ public record Problem(int status, String title, String detail) {
             json.add("detail", detail);
         }
         return json.build().toString();
+    }
+
+    /** This problem as an exception that JAX-RS answers as it is. */
+    public WebApplicationException toException() {
+        return new WebApplicationException(toResponse().build());
     }
 
     /** A response carrying this problem; callers add headers such as Retry-After or Allow. */

@@ -30,8 +30,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     public Response toResponse(WebApplicationException exception) {
         Response original = exception.getResponse();
         int status = original.getStatus();
-        if (status < 400) {
-            // A redirect or similar raised as an exception: not an error, pass it through.
+        if (status < 400 || isProblem(original)) {
+            // A redirect raised as an exception, or a problem this application wrote itself.
             return original;
         }
         Response.StatusType statusInfo = original.getStatusInfo();
@@ -46,5 +46,10 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             }
         });
         return response.build();
+    }
+
+    private static boolean isProblem(Response response) {
+        return response.hasEntity() && response.getMediaType() != null
+                && Problem.MEDIA_TYPE.equals(response.getMediaType().getType() + "/" + response.getMediaType().getSubtype());
     }
 }

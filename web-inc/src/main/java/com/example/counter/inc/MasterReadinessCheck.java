@@ -1,5 +1,6 @@
 package com.example.counter.inc;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,10 +12,11 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.example.counter.db.CountDBUnavailableException;
+import com.example.counter.db.CircuitBreakerState;
 import com.example.counter.db.RedisConnections;
 
 /**
- * Ready while the write endpoint answers and is a master: a replica there (after a failover, or a
+ * Ready while the circuit breaker in front of Redis is closed and the write endpoint answers and is a master: a replica there (after a failover, or a
  * wrong URI) would refuse every increment with READONLY.
  */
 @Readiness
@@ -24,10 +26,17 @@ public class MasterReadinessCheck implements HealthCheck {
     @Inject
     RedisConnections redis;
 
+    @Inject
+    CircuitBreakerState breaker;
+
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
                 .withData("endpoint", redis.settings().write().toString());
+        Optional<Instant> breakerOpen = breaker.openAt();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
         Optional<String> failure = redis.pingWrite();
         if (failure.isPresent()) {
             return response.down().withData("error", failure.get()).build();

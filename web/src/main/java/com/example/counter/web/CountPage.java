@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The HTML page: the count and a button that POSTs to {@code /inc}. Self-contained (no CDN, works
- * offline); its script is served by {@link ScriptResource} so the page needs no inline script.
+ * offline); its script and style are served by {@link AssetResource}, so the page needs no inline code.
  */
 @ApplicationScoped
 public class CountPage {

@@ -1,5 +1,6 @@
 package com.example.counter.web;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,10 +11,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import com.example.counter.db.CircuitBreakerState;
 import com.example.counter.db.RedisConnections;
 
 /**
- * Ready while the read endpoint answers. When it does not but the write endpoint does, reads are
+ * Ready while the read endpoint answers and the circuit breaker in front of Redis is closed. When it does not but the write endpoint does, reads are
  * served from there ({@link RedisConnections#read}), so the pod stays ready and says so in the data.
  */
 @Readiness
@@ -23,10 +25,17 @@ public class ReadEndpointReadinessCheck implements HealthCheck {
     @Inject
     RedisConnections redis;
 
+    @Inject
+    CircuitBreakerState breaker;
+
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-read")
                 .withData("endpoint", redis.settings().read().toString());
+        Optional<Instant> breakerOpen = breaker.openAt();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
         Optional<String> readFailure = redis.pingRead();
         if (readFailure.isEmpty()) {
             return response.up().build();

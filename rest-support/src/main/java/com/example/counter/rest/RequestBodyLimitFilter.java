@@ -1,0 +1,58 @@
+package com.example.counter.rest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * No request of this API needs a body; a large one is refused with 413 before anything else runs,
+ * whether it announces its length or comes chunked.
+ */
+@Provider
+@PreMatching
+public class RequestBodyLimitFilter implements ContainerRequestFilter {
+
+    @Inject
+    @ConfigProperty(name = "counter.request.max-body")
+    int maxBody;
+
+    @Override
+    public void filter(ContainerRequestContext request) throws IOException {
+        String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw new Problem(400, "Bad Request", "Content-Length is not a number.").toException();
+            }
+            if (length > maxBody) {
+                throw tooLarge();
+            }
+            return;
+        }
+        if (request.hasEntity()) {
+            // Chunked: read at most one byte past the limit, then hand the bytes back.
+            InputStream entity = request.getEntityStream();
+            byte[] body = entity.readNBytes(maxBody + 1);
+            if (body.length > maxBody) {
+                throw tooLarge();
+            }
+            request.setEntityStream(new ByteArrayInputStream(body));
+        }
+    }
+
+    private jakarta.ws.rs.WebApplicationException tooLarge() {
+        return new Problem(413, "Content Too Large", "This API takes no request body larger than " + maxBody
+                + " bytes.").toException();
+    }
+}

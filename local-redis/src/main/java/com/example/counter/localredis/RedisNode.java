@@ -89,7 +89,8 @@ public final class RedisNode implements AutoCloseable {
                 "daemonize no",
                 "save \"\"",
                 "appendonly yes",
-                "appendfsync everysec"));
+                // fsync before every acknowledgement: a crash loses no write that was answered.
+                "appendfsync always"));
         if (!password.isEmpty()) {
             // In a file rather than on the command line, so `ps` does not show it.
             lines.add("requirepass " + quote(password));

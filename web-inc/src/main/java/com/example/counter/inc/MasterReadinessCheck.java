@@ -32,7 +32,9 @@ public class MasterReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
-                .withData("endpoint", redis.settings().write().toString());
+                .withData("endpoint", redis.settings().write().toString())
+                // Connections lent out right now, by both pools: zero when idle, so a leak shows.
+                .withData("pool-active", redis.activeConnections());
         Optional<Instant> breakerOpen = breaker.openAt();
         if (breakerOpen.isPresent()) {
             return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();

@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,20 +26,11 @@ public class RequestBodyLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
-        String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null) {
-            long length;
-            try {
-                length = Long.parseLong(declared.trim());
-            } catch (NumberFormatException e) {
-                throw new Problem(400, "Bad Request", "Content-Length is not a number.").toException();
-            }
-            if (length > maxBody) {
-                throw tooLarge();
-            }
-            return;
+        // The declared Content-Length (Liberty has already refused a malformed one), or -1.
+        if (request.getLength() > maxBody) {
+            throw tooLarge();
         }
-        if (request.hasEntity()) {
+        if (request.getLength() < 0 && request.hasEntity()) {
             // Chunked: read at most one byte past the limit, then hand the bytes back.
             InputStream entity = request.getEntityStream();
             byte[] body = entity.readNBytes(maxBody + 1);

@@ -180,6 +180,46 @@ class IncrementResourceIT {
     }
 
     @Test
+    void anIdempotencyKeyIncrementsOnceAndRepliesTheSameCount() {
+        long before = storedCount();
+        String key = "\"" + java.util.UUID.randomUUID() + "\"";
+
+        HttpResponse<String> first = http.send(http.request("/inc").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> retry = http.send(http.request("/inc").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+
+        assertEquals(before + 1, count(first));
+        assertTrue(first.headers().firstValue("Idempotent-Replayed").isEmpty(), "the first request is not a replay");
+        assertEquals(before + 1, count(retry), "the retry gets the first answer");
+        assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElse(""), "and says it is a replay");
+        assertEquals(before + 1, storedCount(), "one key, one increment");
+    }
+
+    @Test
+    void aMalformedIdempotencyKeyIs400AndDoesNotCount() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.send(http.request("/inc").header("Idempotency-Key", "\"two words\"")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+
+        assertTrue(assertProblem(400, response).getString("detail").contains("Idempotency-Key"),
+                "the problem says what is wrong: " + response.body());
+        assertEquals(before, storedCount(), "a refused request must not count");
+    }
+
+    @Test
+    void aRequestBodyOverTheLimitIs413AndDoesNotCount() {
+        long before = storedCount();
+
+        HttpResponse<String> response = http.send(http.request("/inc")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[64 * 1024])).build());
+
+        assertProblem(413, response);
+        assertEquals(before, storedCount(), "a refused request must not count");
+    }
+
+    @Test
     void healthEndpointsAreUp() {
         for (String check : new String[] {"/health/started", "/health/live", "/health/ready"}) {
             HttpResponse<String> response = http.get(check);

@@ -105,6 +105,13 @@ class CountResourceIT {
         assertFalse(response.body().contains("http://") || response.body().contains("https://"),
                 "the page loads nothing from other hosts");
 
+        assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"),
+                "the page is served with a Content-Security-Policy: " + response.headers().map());
+
+        HttpResponse<String> style = http.get("/counter.css");
+        assertStatus(200, style);
+        assertContentType("text/css", style);
+
         HttpResponse<String> script = http.get("/counter.js");
         assertStatus(200, script);
         assertContentType("text/javascript", script);
@@ -165,6 +172,12 @@ class CountResourceIT {
         assertProblem(405, response);
         assertTrue(response.headers().firstValue("Allow").orElse("").contains("GET"),
                 "Allow lists GET: " + response.headers().map());
+    }
+
+    @Test
+    void containerErrorsAreProblemsToo() {
+        assertProblem(404, http.get("/WEB-INF/ibm-web-ext.xml"));
+        assertProblem(400, http.get("/", "text/plain;q=lots"));
     }
 
     @Test

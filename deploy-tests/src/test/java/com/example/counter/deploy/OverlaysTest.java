@@ -1,0 +1,90 @@
+package com.example.counter.deploy;
+
+import static com.example.counter.deploy.Manifests.describe;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+/** dev is small and self-contained; prod is redundant, bigger, and keeps its password out of Git. */
+class OverlaysTest {
+
+    private final Manifests dev = Combination.overlay("dev").manifests();
+    private final Manifests prod = Combination.overlay("prod").manifests();
+
+    @Test
+    void devRunsOnePodPerServiceAndOneRedisReplica() {
+        assertAll(
+                () -> assertAll(dev.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> assertEquals(1,
+                        autoscaler.getSpec().getMinReplicas(), "dev " + describe(autoscaler) + " minReplicas"))),
+                () -> assertEquals(2, redis(dev).getSpec().getReplicas(), "dev Redis: a master and one replica"));
+    }
+
+    @Test
+    void devBringsAnObviouslyNotSecretPassword() {
+        Secret secret = dev.all(Secret.class).stream().findFirst().orElseThrow(() -> new AssertionError(
+                "dev must generate its Redis password Secret, so it deploys with nothing to prepare"));
+        String password = new String(
+                Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
+        assertTrue(password.contains("dev") && password.contains("not-a-secret"),
+                "dev's password must say it is for dev only, not '" + password + "'");
+    }
+
+    @Test
+    void prodRunsAtLeastTwoPodsPerServiceAndCanScale() {
+        assertAll(prod.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> assertTrue(
+                autoscaler.getSpec().getMinReplicas() >= 2
+                        && autoscaler.getSpec().getMaxReplicas() > autoscaler.getSpec().getMinReplicas(),
+                "prod " + describe(autoscaler) + " must keep 2 or more pods and room to scale")));
+        assertTrue(redis(prod).getSpec().getReplicas() >= 3, "prod Redis: a master and at least two replicas");
+    }
+
+    @Test
+    void prodTakesThePasswordFromASecretTheOperatorCreates() {
+        assertTrue(prod.all(Secret.class).isEmpty(), "prod must not carry a Secret: the operator creates it");
+        assertTrue(OperatorProvided.of(Combination.overlay("prod")).secretKeys("redis-auth").contains("password"),
+                "prod's " + OperatorProvided.FILE + " must declare the redis-auth Secret");
+    }
+
+    @Test
+    void prodPodsAreBiggerThanDevPods() {
+        assertAll(prod.workloads().stream().flatMap(workload -> workload.pod().getContainers().stream()
+                .map(container -> () -> {
+                    var devContainer = dev.workloads().stream().filter(w -> w.name().equals(workload.name()))
+                            .flatMap(w -> w.pod().getContainers().stream())
+                            .filter(c -> c.getName().equals(container.getName())).findFirst().orElseThrow();
+                    for (String resource : new String[] {"cpu", "memory"}) {
+                        assertTrue(amount(container.getResources().getLimits().get(resource))
+                                        .compareTo(amount(devContainer.getResources().getLimits().get(resource))) > 0,
+                                "prod " + workload + " must have a bigger " + resource + " limit than dev");
+                    }
+                })));
+    }
+
+    @Test
+    void prodDeploysImagesFromARegistry() {
+        assertAll(prod.all(Deployment.class).stream().map(deployment -> () -> {
+            String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+            assertFalse(image.startsWith("localhost/"),
+                    "prod " + describe(deployment) + " runs a local image: " + image);
+        }));
+    }
+
+    private static StatefulSet redis(Manifests manifests) {
+        return manifests.find(StatefulSet.class, "redis").orElseThrow(() -> new AssertionError("no StatefulSet redis"));
+    }
+
+    private static BigDecimal amount(Quantity quantity) {
+        return quantity.getNumericalAmount();
+    }
+}

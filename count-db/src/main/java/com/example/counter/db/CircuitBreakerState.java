@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,39 +14,63 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Whether {@link GuardedRedisCalls}' circuit breakers is open, for readiness. MicroProfile Fault
- * Tolerance has no API for that, so the breaker's own signal is recorded: a call refused as open.
+ * Whether the circuit breakers of {@link GuardedRedisCalls} are open, for readiness and the log.
+ * MicroProfile Fault Tolerance has no API for that, so this follows the same signals: calls refused
+ * as open, and failures in a row (two of the last four fail: the breaker opens).
  *
- * <p>The state expires one breaker delay after the last refusal. Otherwise an unready pod, which
- * gets no traffic, would never make the trial call that closes its breaker, and stay unready.
+ * <p>The state expires one breaker delay after the last trouble, when the breaker lets a trial
+ * call through. Otherwise an unready pod, which gets no traffic, would never make the call that
+ * closes its breaker, and stay unready.
  */
 @ApplicationScoped
 public class CircuitBreakerState {
 
+    private static final Logger LOG = Logger.getLogger(CircuitBreakerState.class.getName());
+    /** Failures in a row at which the breaker (4 calls, ratio 0.5) is open or about to be. */
+    private static final int FAILURES_TO_OPEN = 2;
+
     private final Clock clock = Clock.systemUTC();
-    private final AtomicReference<Instant> lastRefusal = new AtomicReference<>();
+    private final AtomicReference<Instant> lastTrouble = new AtomicReference<>();
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    private volatile boolean refused;
 
     @Inject
     @ConfigProperty(name = "counter.redis.circuit-breaker.delay")
     long delayMillis;
 
     void refusedAsOpen() {
-        lastRefusal.set(clock.instant());
+        if (!refused) {
+            refused = true;
+            LOG.warning(() -> "Redis circuit breaker is open: calls fail fast for " + delayMillis
+                    + " ms before a trial call");
+        }
+        lastTrouble.set(clock.instant());
+    }
+
+    void callFailed() {
+        failuresInARow.incrementAndGet();
+        lastTrouble.set(clock.instant());
     }
 
     void callPassed() {
         // Read first: the common, healthy case writes nothing to shared memory.
-        if (lastRefusal.get() != null) {
-            lastRefusal.set(null);
+        if (lastTrouble.get() != null) {
+            lastTrouble.set(null);
+            failuresInARow.set(0);
+            if (refused) {
+                refused = false;
+                LOG.info("Redis calls succeed again: circuit breaker closed");
+            }
         }
     }
 
-    /** When the breaker last refused a call, while that is less than one breaker delay ago. */
-    public Optional<Instant> openAt() {
-        Instant refused = lastRefusal.get();
-        if (refused == null || clock.instant().isAfter(refused.plus(Duration.ofMillis(delayMillis)))) {
+    /** Since when calls have been failing or refused, while the breaker is (about to be) open. */
+    public Optional<Instant> openSince() {
+        Instant trouble = lastTrouble.get();
+        boolean open = refused || failuresInARow.get() >= FAILURES_TO_OPEN;
+        if (trouble == null || !open || clock.instant().isAfter(trouble.plus(Duration.ofMillis(delayMillis)))) {
             return Optional.empty();
         }
-        return Optional.of(refused);
+        return Optional.of(trouble);
     }
 }

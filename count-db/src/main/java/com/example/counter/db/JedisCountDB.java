@@ -45,7 +45,7 @@ public class JedisCountDB implements ICountDB {
 
     @Override
     public long increment() {
-        return redis.writeDurably(pipeline -> pipeline.incr(key));
+        return redis.writeDurably(jedis -> jedis.incr(key));
     }
 
     @Override
@@ -54,14 +54,14 @@ public class JedisCountDB implements ICountDB {
         List<String> args = List.of(idempotencyTtlSeconds);
         Object reply;
         try {
-            reply = redis.writeDurably(pipeline -> pipeline.evalsha(IdempotentIncrementScript.SHA1, keys, args));
+            reply = redis.writeDurably(jedis -> jedis.evalsha(IdempotentIncrementScript.SHA1, keys, args));
         } catch (CountDBException e) {
             if (!(e.getCause() instanceof JedisNoScriptException)) {
                 throw e;
             }
             // A restarted or new master has an empty script cache; NOSCRIPT means nothing ran, so
             // sending the script itself is safe (and caches it again).
-            reply = redis.writeDurably(pipeline -> pipeline.eval(IdempotentIncrementScript.SOURCE, keys, args));
+            reply = redis.writeDurably(jedis -> jedis.eval(IdempotentIncrementScript.SOURCE, keys, args));
         }
         List<?> result = (List<?>) reply;
         return new Increment((Long) result.get(0), ((Long) result.get(1)) == 1L);

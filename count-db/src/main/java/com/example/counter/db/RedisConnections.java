@@ -1,5 +1,6 @@
 package com.example.counter.db;
 
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,9 +9,9 @@ import java.util.logging.Logger;
 
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -92,25 +93,26 @@ public class RedisConnections implements AutoCloseable {
     }
 
     /**
-     * Runs a command on the master, on one connection, followed by {@code WAIT} for
-     * {@code counter.redis.write.min-replicas} replicas when that is above 0. Never retried.
+     * Runs a command on the master and, when {@code counter.redis.write.min-replicas} is above 0,
+     * {@code WAIT}s for that many replicas on the same connection (WAIT counts only the writes of
+     * its own connection). Never retried.
      *
      * @throws CountDBUnavailableException also when too few replicas acknowledged in time: the
      *     master did apply the command then, so only an idempotent command may be retried
      */
-    public <T> T writeDurably(Function<Pipeline, Response<T>> command) {
+    public <T> T writeDurably(Function<Jedis, T> command) {
         int minReplicas = settings.writeMinReplicas();
-        try (Pipeline pipeline = writeClient.pipelined()) {
-            Response<T> result = command.apply(pipeline);
-            Response<Long> acknowledged = minReplicas > 0
-                    ? pipeline.waitReplicas(minReplicas, settings.writeWaitTimeout().toMillis())
-                    : null;
-            pipeline.sync();
-            T value = result.get();
-            if (acknowledged != null && acknowledged.get() < minReplicas) {
-                throw new CountDBUnavailableException("Redis at " + settings.write() + " applied the write but only "
-                        + acknowledged.get() + " of " + minReplicas + " replicas acknowledged it within "
-                        + settings.writeWaitTimeout().toMillis() + "ms", null);
+        // A pooled connection goes back to its pool on close, or is destroyed if a failure broke it.
+        try (Connection connection = writeClient.getPool().getResource()) {
+            Jedis jedis = new Jedis(connection);
+            T value = command.apply(jedis);
+            if (minReplicas > 0) {
+                long acknowledged = jedis.waitReplicas(minReplicas, settings.writeWaitTimeout().toMillis());
+                if (acknowledged < minReplicas) {
+                    throw new CountDBUnavailableException("Redis at " + settings.write() + " applied the write but only "
+                            + acknowledged + " of " + minReplicas + " replicas acknowledged it within "
+                            + settings.writeWaitTimeout().toMillis() + "ms", null);
+                }
             }
             return value;
         } catch (JedisException e) {
@@ -125,18 +127,36 @@ public class RedisConnections implements AutoCloseable {
     public <T> T read(Function<UnifiedJedis, T> query) {
         if (readRoute.useReadEndpoint()) {
             try {
-                T result = query.apply(readClient);
+                T result = readOnce(readClient, settings.read(), query);
                 readRoute.readEndpointSucceeded(settings.read());
                 return result;
-            } catch (JedisException e) {
-                RuntimeException failure = failure(readClient, settings.read(), e);
-                if (!(failure instanceof CountDBUnavailableException)) {
-                    throw failure;
-                }
-                readRoute.readEndpointFailed(settings.read(), settings.write(), failure);
+            } catch (CountDBUnavailableException e) {
+                readRoute.readEndpointFailed(settings.read(), settings.write(), e);
             }
         }
-        return write(query);
+        return readOnce(writeClient, settings.write(), query);
+    }
+
+    /**
+     * A read, tried a second time when the first failed on a connection that a Redis restart had
+     * closed: reads are safe to repeat. Not after a timeout, which would only double the wait.
+     */
+    private static <T> T readOnce(RedisClient client, RedisEndpoint endpoint, Function<UnifiedJedis, T> query) {
+        try {
+            return query.apply(client);
+        } catch (JedisConnectionException e) {
+            RuntimeException failure = failure(client, endpoint, e);
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw failure;
+            }
+        } catch (JedisException e) {
+            throw failure(client, endpoint, e);
+        }
+        try {
+            return query.apply(client);
+        } catch (JedisException e) {
+            throw failure(client, endpoint, e);
+        }
     }
 
     /**
@@ -174,12 +194,26 @@ public class RedisConnections implements AutoCloseable {
         }
     }
 
-    /** The replication role ({@code master}, {@code slave}) of the write endpoint. */
-    public String writeRole() {
-        String info = write(client -> client.info("replication"));
+    /**
+     * Why the write endpoint cannot take increments right now, if it cannot: not a master (a
+     * replica refuses writes with READONLY), or still loading its data after a restart (LOADING).
+     */
+    public Optional<String> writeRefusal() {
+        String info = write(client -> client.info());
+        String role = infoField(info, "role");
+        if (!"master".equals(role)) {
+            return Optional.of("the write endpoint is a " + role + ", not a master");
+        }
+        if ("1".equals(infoField(info, "loading"))) {
+            return Optional.of("the write endpoint is still loading its data");
+        }
+        return Optional.empty();
+    }
+
+    private static String infoField(String info, String field) {
         return info.lines()
-                .filter(line -> line.startsWith("role:"))
-                .map(line -> line.substring("role:".length()).trim())
+                .filter(line -> line.startsWith(field + ":"))
+                .map(line -> line.substring(field.length() + 1).trim())
                 .findFirst()
                 .orElse("unknown");
     }

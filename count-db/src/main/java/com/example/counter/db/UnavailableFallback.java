@@ -47,12 +47,13 @@ public final class UnavailableFallback {
     }
 
     static CountDBUnavailableException unavailable(Throwable failure, CircuitBreakerState breaker) {
-        if (failure instanceof CountDBUnavailableException unavailable) {
-            return unavailable;
-        }
         if (failure instanceof CircuitBreakerOpenException) {
             breaker.refusedAsOpen();
             return new CountDBUnavailableException("Redis circuit breaker is open: failing fast", failure);
+        }
+        breaker.callFailed();
+        if (failure instanceof CountDBUnavailableException unavailable) {
+            return unavailable;
         }
         if (failure instanceof TimeoutException) {
             return new CountDBUnavailableException("Redis did not answer within counter.redis.timeout", failure);

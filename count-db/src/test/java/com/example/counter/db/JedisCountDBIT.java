@@ -102,6 +102,18 @@ class JedisCountDBIT {
     }
 
     @Test
+    void aReadRightAfterARedisRestartDoesNotFailOnAStaleConnection() {
+        JedisCountDB db = db(connections);
+        db.increment();
+        assertEquals(1, db.get(), "reads from the replica, leaving a pooled connection to it");
+        redis.replica().stop();
+        redis.replica().start().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
+
+        assertEquals(1, db.get(), "the pooled connection died with the old process; the read must not");
+        assertFalse(connections.readsFallingBack(), "and it was still served by the replica");
+    }
+
+    @Test
     void anUnreachableMasterIsUnavailableWithinTwiceTheTimeout() {
         JedisCountDB db = db(connections);
         redis.master().freeze();
@@ -141,12 +153,12 @@ class JedisCountDBIT {
     }
 
     @Test
-    void writeRoleTellsAMasterFromAReplica() {
-        assertEquals("master", connections.writeRole());
+    void writeRefusalTellsAMasterFromAReplica() {
+        assertEquals(java.util.Optional.empty(), connections.writeRefusal());
         RedisSettings replicaAsMaster = RedisSettings.of(RedisEndpoint.parse("w", redis.replica().uri()),
                 RedisEndpoint.parse("r", redis.replica().uri()), PASSWORD, TIMEOUT);
         try (RedisConnections misconfigured = new RedisConnections(replicaAsMaster)) {
-            assertEquals("slave", misconfigured.writeRole());
+            assertEquals(java.util.Optional.of("the write endpoint is a slave, not a master"), misconfigured.writeRefusal());
             assertInstanceOf(CountDBUnavailableException.class,
                     assertThrows(RuntimeException.class, () -> db(misconfigured).increment()),
                     "a READONLY refusal should be a 503, not a 500");

@@ -124,7 +124,8 @@ public final class RedisNode implements AutoCloseable {
                         + process.exitValue() + "; see " + dir.resolve("redis.log"));
             }
             try {
-                if ("PONG".equals(call("PING"))) {
+                // Up, and done loading its append-only file: only then does it take commands.
+                if ("PONG".equals(call("PING")) && info("persistence", "loading").filter("0"::equals).isPresent()) {
                     return;
                 }
             } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.example.counter.client.CounterClient;
@@ -19,7 +20,7 @@ import com.example.counter.testsupport.Http;
  * The local topology under test: the Liberty server that the build started (both services) and a
  * Redis master and replica that this extension starts once for all test classes.
  */
-public final class LocalSystem implements BeforeAllCallback {
+public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback {
 
     static final URI BASE = URI.create(System.getProperty("counter.test.base-uri", "http://localhost:19080"));
 
@@ -35,12 +36,24 @@ public final class LocalSystem implements BeforeAllCallback {
                         .put(LocalSystem.class, (ExtensionContext.Store.CloseableResource) redis::close);
             }
         }
+        beforeEach(context);
+    }
+
+    /** Every test starts with both Redis nodes up and the services ready, whatever the last one did. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
         redis.ensureRunning();
         awaitReady();
     }
 
     static LocalRedis redis() {
         return redis;
+    }
+
+    /** The count on the master, where increments land. */
+    static long storedCount() {
+        Object value = redis.master().call("GET", "count");
+        return value == null ? 0 : Long.parseLong((String) value);
     }
 
     static Http http() {

@@ -49,6 +49,28 @@ class RedisOutageIT {
     }
 
     @Test
+    void readsFallBackToTheMasterWithNoFailedRequestWhenTheReplicaIsKilled() throws Exception {
+        var http = LocalSystem.http();
+        java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        try (Load load = new Load(4)) {
+            load.repeat(4, () -> {
+                var read = http.get("/");
+                reads.incrementAndGet();
+                if (read.statusCode() != 200) {
+                    failures.add(read.statusCode() + " " + read.body());
+                }
+            });
+            LocalSystem.await("reads before the crash", Duration.ofSeconds(10), () -> reads.get() > 100);
+            LocalSystem.redis().replica().kill();
+            int atCrash = reads.get();
+            LocalSystem.await("reads after the crash", Duration.ofSeconds(10), () -> reads.get() > atCrash + 200);
+            load.stop(Duration.ofSeconds(30));
+        }
+        assertEquals(java.util.List.of(), failures, "no read may fail when the replica dies");
+    }
+
+    @Test
     void webIncIsNotReadyAndAnswers503WhileTheMasterIsDownThenRecovers() throws Exception {
         try (CounterClient counter = LocalSystem.client()) {
             assertEquals("UP", readinessOf("redis-write"));

@@ -1,5 +1,6 @@
 package com.example.counter.rest;
 
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
@@ -24,8 +25,10 @@ public class CountDBUnavailableMapper implements ExceptionMapper<CountDBUnavaila
 
     @Override
     public Response toResponse(CountDBUnavailableException exception) {
-        // The message names the endpoint and the failure, never a password; the client gets neither.
-        LOG.warning(exception::getMessage);
+        // Per request only at FINE: an outage would flood the log. What changed (breaker open, reads
+        // falling back) is logged once where it happens. The message never holds a password, and
+        // the client gets none of it.
+        LOG.log(Level.FINE, exception, exception::getMessage);
         return new Problem(503, "Service Unavailable", "The count store is unavailable; try again later.")
                 .toResponse()
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)

@@ -16,8 +16,9 @@ import com.example.counter.db.CircuitBreakerState;
 import com.example.counter.db.RedisConnections;
 
 /**
- * Ready while the circuit breaker in front of Redis is closed and the write endpoint answers and is a master: a replica there (after a failover, or a
- * wrong URI) would refuse every increment with READONLY.
+ * Ready while the circuit breaker in front of Redis is closed and the write endpoint answers, is a
+ * master (a replica there, after a failover or with a wrong URI, would refuse every increment with
+ * READONLY) and has loaded its data (LOADING after a restart).
  */
 @Readiness
 @ApplicationScoped
@@ -35,7 +36,7 @@ public class MasterReadinessCheck implements HealthCheck {
                 .withData("endpoint", redis.settings().write().toString())
                 // Connections lent out right now, by both pools: zero when idle, so a leak shows.
                 .withData("pool-active", redis.activeConnections());
-        Optional<Instant> breakerOpen = breaker.openAt();
+        Optional<Instant> breakerOpen = breaker.openSince();
         if (breakerOpen.isPresent()) {
             return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
         }
@@ -43,15 +44,14 @@ public class MasterReadinessCheck implements HealthCheck {
         if (failure.isPresent()) {
             return response.down().withData("error", failure.get()).build();
         }
-        String role;
+        Optional<String> refusal;
         try {
-            role = redis.writeRole();
+            refusal = redis.writeRefusal();
         } catch (CountDBUnavailableException e) {
             return response.down().withData("error", e.getMessage()).build();
         }
-        response.withData("role", role);
-        return "master".equals(role)
+        return refusal.isEmpty()
                 ? response.up().build()
-                : response.down().withData("error", "the write endpoint is a " + role + ", not a master").build();
+                : response.down().withData("error", refusal.get()).build();
     }
 }

@@ -34,7 +34,7 @@ public class ReadEndpointReadinessCheck implements HealthCheck {
                 .withData("endpoint", redis.settings().read().toString())
                 // Connections lent out right now, by both pools: zero when idle, so a leak shows.
                 .withData("pool-active", redis.activeConnections());
-        Optional<Instant> breakerOpen = breaker.openAt();
+        Optional<Instant> breakerOpen = breaker.openSince();
         if (breakerOpen.isPresent()) {
             return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
         }

@@ -1,0 +1,63 @@
+package com.example.counter.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.Responses;
+
+/** Failures must not leave Redis connections borrowed: the pools drain back to zero. */
+@ExtendWith(LocalSystem.class)
+class ConnectionLeakIT {
+
+    private static final int REQUESTS = 10_000;
+
+    /** Connections lent out by both pools of each service, from the readiness data. */
+    private static int activeConnections() {
+        JsonObject health = Responses.json(LocalSystem.http().get("/health/ready"));
+        return health.getJsonArray("checks").stream()
+                .map(JsonValue::asJsonObject)
+                .mapToInt(check -> check.getJsonObject("data").getInt("pool-active"))
+                .sum();
+    }
+
+    @Test
+    void aBurstWithRedisKilledAndRestartedLeavesNoConnectionBorrowed() throws Exception {
+        Http http = LocalSystem.http();
+        AtomicInteger sent = new AtomicInteger();
+        try (Load load = new Load(16)) {
+            load.repeat(16, () -> {
+                int n = sent.incrementAndGet();
+                if (n <= REQUESTS) {
+                    if (n % 2 == 0) {
+                        http.get("/");
+                    } else {
+                        http.post("/inc");
+                    }
+                }
+            });
+            LocalSystem.await("a third of the burst", Duration.ofSeconds(60), () -> sent.get() > REQUESTS / 3);
+            LocalSystem.redis().master().kill();
+            LocalSystem.redis().replica().kill();
+            LocalSystem.await("two thirds of the burst", Duration.ofSeconds(60), () -> sent.get() > 2 * REQUESTS / 3);
+            LocalSystem.redis().master().start();
+            LocalSystem.redis().replica().start();
+            LocalSystem.await("the whole burst", Duration.ofSeconds(120), () -> sent.get() >= REQUESTS);
+            load.stop(Duration.ofSeconds(60));
+        }
+
+        LocalSystem.awaitReady();
+        LocalSystem.await("the pools to have no connection lent out", Duration.ofSeconds(30),
+                () -> activeConnections() == 0);
+        long before = LocalSystem.storedCount();
+        assertEquals(before + 1, Responses.count(http.post("/inc")), "later requests succeed");
+    }
+}

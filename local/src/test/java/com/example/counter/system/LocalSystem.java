@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import com.example.counter.client.CounterClient;
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.TestRedis;
 
 /**
  * The local topology under test: the Liberty server that the build started (both services) and a
@@ -24,35 +25,28 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
 
     static final URI BASE = URI.create(System.getProperty("counter.test.base-uri", "http://localhost:19080"));
 
-    private static LocalRedis redis;
+    private final TestRedis testRedis = new TestRedis();
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        synchronized (LocalSystem.class) {
-            if (redis == null) {
-                redis = LocalRedis.startForTests();
-                // Stopped when the whole test run ends, not after each class.
-                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(LocalSystem.class, (ExtensionContext.Store.CloseableResource) redis::close);
-            }
-        }
+        testRedis.beforeAll(context);
         beforeEach(context);
     }
 
     /** Every test starts with both Redis nodes up and the services ready, whatever the last one did. */
     @Override
     public void beforeEach(ExtensionContext context) {
-        redis.ensureRunning();
+        testRedis.beforeEach(context);
         awaitReady();
     }
 
     static LocalRedis redis() {
-        return redis;
+        return TestRedis.redis();
     }
 
     /** The count on the master, where increments land. */
     static long storedCount() {
-        Object value = redis.master().call("GET", "count");
+        Object value = redis().master().call("GET", "count");
         return value == null ? 0 : Long.parseLong((String) value);
     }
 

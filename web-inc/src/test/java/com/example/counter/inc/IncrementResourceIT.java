@@ -19,21 +19,20 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.TestRedis;
 
 /** The web-inc WAR on a real Liberty server, writing to a real Redis master. */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({ArquillianExtension.class, TestRedis.class})
 class IncrementResourceIT {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500); // counter.redis.timeout in the pom
-    private static LocalRedis redis;
+    private final LocalRedis redis = TestRedis.redis();
 
     @ArquillianResource
     URL base;
@@ -45,24 +44,13 @@ class IncrementResourceIT {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("counter.test.war")));
     }
 
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.startForTests();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void setUp() throws URISyntaxException {
-        redis.ensureRunning();
         // The context root, /inc, without a trailing slash: the URL users type.
         http = new Http(base.toURI().resolve("/"));
     }
 
-    private static long storedCount() {
+    private long storedCount() {
         Object value = redis.master().call("GET", "count");
         return value == null ? 0 : Long.parseLong((String) value);
     }

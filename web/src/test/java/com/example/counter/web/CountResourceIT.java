@@ -20,21 +20,20 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.TestRedis;
 
 /** The web WAR on a real Liberty server, reading a real Redis master and replica. */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({ArquillianExtension.class, TestRedis.class})
 class CountResourceIT {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500); // counter.redis.timeout in the pom
-    private static LocalRedis redis;
+    private final LocalRedis redis = TestRedis.redis();
 
     @ArquillianResource
     URL base;
@@ -47,24 +46,13 @@ class CountResourceIT {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("counter.test.war")));
     }
 
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.startForTests();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void setUp() throws URISyntaxException {
-        redis.ensureRunning();
         http = new Http(base.toURI());
     }
 
     /** Stores a count on the master and waits until the replica has it. */
-    private static long storeCount(long value) {
+    private long storeCount(long value) {
         redis.master().call("SET", "count", Long.toString(value));
         redis.replica().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
         return value;

@@ -19,21 +19,42 @@
 #   REDIS_DATA_DIR      [/data] the persistent volume, where the append-only file lives
 #   REDIS_CONF_FILE     [/run/redis/redis.conf] written afresh at each start, so it must be writable
 #   REDIS_MEMORY_LIMIT  [unset] the container's memory limit in bytes; maxmemory is half of it
+# How acknowledged writes are kept (from the redis-config ConfigMap; docs/kubernetes.md says what
+# each choice can still lose):
+#   REDIS_APPENDFSYNC            [always] always, everysec or no: when the append-only file is
+#                                flushed to disk, before each answer or about once a second
+#   REDIS_MIN_REPLICAS_TO_WRITE  [0] a master refuses writes (NOREPLICAS) unless this many
+#                                replicas have answered within REDIS_MIN_REPLICAS_MAX_LAG; 0 never
+#   REDIS_MIN_REPLICAS_MAX_LAG   [10] seconds
 set -eu
+
+fail() {
+  echo "redis-start: $*" >&2
+  exit 1
+}
+# A whole number, or the start fails: Redis would stop with a less helpful message.
+require_count() {
+  case $2 in
+    '' | *[!0-9]*) fail "$1 must be a whole number, not '$2'" ;;
+  esac
+}
 
 pod_name=${POD_NAME:-$(uname -n)}
 ordinal=${pod_name##*-}
 case $ordinal in
-  '' | *[!0-9]*)
-    echo "redis-start: cannot read a StatefulSet ordinal from the pod name '$pod_name'" >&2
-    exit 1
-    ;;
+  '' | *[!0-9]*) fail "cannot read a StatefulSet ordinal from the pod name '$pod_name'" ;;
 esac
-if [ -z "${REDISCLI_AUTH:-}" ]; then
-  echo "redis-start: REDISCLI_AUTH must hold the Redis password" >&2
-  exit 1
-fi
+[ -n "${REDISCLI_AUTH:-}" ] || fail "REDISCLI_AUTH must hold the Redis password"
 conf=${REDIS_CONF_FILE:-/run/redis/redis.conf}
+appendfsync=${REDIS_APPENDFSYNC:-always}
+case $appendfsync in
+  always | everysec | no) ;;
+  *) fail "REDIS_APPENDFSYNC must be always, everysec or no, not '$appendfsync'" ;;
+esac
+min_replicas=${REDIS_MIN_REPLICAS_TO_WRITE:-0}
+max_lag=${REDIS_MIN_REPLICAS_MAX_LAG:-10}
+require_count REDIS_MIN_REPLICAS_TO_WRITE "$min_replicas"
+require_count REDIS_MIN_REPLICAS_MAX_LAG "$max_lag"
 
 # Every byte of the password as \xHH between double quotes: redis.conf reads that back exactly,
 # whatever the password holds (quotes, spaces, '#', a trailing newline from a file).
@@ -44,8 +65,13 @@ umask 077 # the file holds the password: owner only
   echo "port ${REDIS_LISTEN_PORT:-6379}"
   echo "bind ${REDIS_BIND:-* -::*}"
   echo "dir ${REDIS_DATA_DIR:-/data}"
-  # Every write goes to the append-only file on the volume, flushed to disk every second.
+  # Every write goes to the append-only file on the volume; "always" flushes it to disk before
+  # the write is answered, so an acknowledged increment survives a crash of the pod or its node.
   echo "appendonly yes"
+  echo "appendfsync $appendfsync"
+  # Only a master applies these; a replica keeps them in case it is ever made the master.
+  echo "min-replicas-to-write $min_replicas"
+  echo "min-replicas-max-lag $max_lag"
   echo "requirepass $password"
   # Replicas log in to the master with the same password.
   echo "masterauth $password"

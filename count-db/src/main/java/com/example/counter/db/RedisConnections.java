@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
@@ -65,8 +65,8 @@ public class RedisConnections implements AutoCloseable {
         pool.setMaxWait(settings.timeout());
         pool.setBlockWhenExhausted(true);
         // No PING on borrow: against a hung Redis it would cost a timeout per idle connection.
-        // Connections broken by a restart are dropped all at once instead (see dropIdleConnections),
-        // and idle ones are checked in the background.
+        // Connections broken by a restart are dropped all at once instead (see failure()), and idle
+        // ones are checked in the background.
         pool.setTestOnBorrow(false);
         pool.setTestWhileIdle(true);
         pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));

@@ -48,8 +48,8 @@ class AppConfigContractTest {
     private static final Map<String, String> KEYS_BY_VARIABLE = keysReadByTheCode().stream()
             .collect(Collectors.toMap(AppConfigContractTest::environmentForm, Function.identity()));
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     @Test
@@ -58,10 +58,10 @@ class AppConfigContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void servicesGetOnlyVariablesTheCodeReads(Combination combination) {
-        Manifests manifests = combination.manifests();
-        OperatorProvided operatorProvided = OperatorProvided.of(combination);
+    @MethodSource("renders")
+    void servicesGetOnlyVariablesTheCodeReads(Render render) {
+        Manifests manifests = render.manifests();
+        OperatorProvided operatorProvided = render.operatorProvided();
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : manifests.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
@@ -77,10 +77,10 @@ class AppConfigContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void servicesGetTheRedisEndpointsAndThePasswordFromASecret(Combination combination) {
-        Manifests manifests = combination.manifests();
-        OperatorProvided operatorProvided = OperatorProvided.of(combination);
+    @MethodSource("renders")
+    void servicesGetTheRedisEndpointsAndThePasswordFromASecret(Render render) {
+        Manifests manifests = render.manifests();
+        OperatorProvided operatorProvided = render.operatorProvided();
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : manifests.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {

@@ -21,9 +21,10 @@ import java.util.stream.StreamSupport;
 
 /**
  * An overlay, plus components it does not already use. Discovered from the directory tree, so a
- * new overlay or component is tested as soon as it exists.
+ * new overlay or component is tested as soon as it exists. The overlays are those under
+ * kustomize/overlays and openshift/, the OpenShift one; the components are kustomize's.
  */
-record Combination(Path overlay, List<Path> extraComponents) {
+record Combination(Path overlay, List<Path> extraComponents) implements Render {
 
     static final Path OVERLAYS = Repository.KUSTOMIZE.resolve("overlays");
     static final Path COMPONENTS = Repository.KUSTOMIZE.resolve("components");
@@ -34,10 +35,11 @@ record Combination(Path overlay, List<Path> extraComponents) {
     /** Every overlay with every subset of the components it does not list itself. */
     static Stream<Combination> all() {
         List<Path> components = Repository.kustomizationsIn(COMPONENTS).toList();
-        return Repository.kustomizationsIn(OVERLAYS).flatMap(overlay -> {
-            List<Path> unused = components.stream().filter(c -> !componentsOf(overlay).contains(c)).toList();
-            return subsets(unused).stream().map(subset -> new Combination(overlay, subset));
-        });
+        return Stream.concat(Repository.kustomizationsIn(OVERLAYS), Stream.of(Repository.OPENSHIFT))
+                .flatMap(overlay -> {
+                    List<Path> unused = components.stream().filter(c -> !componentsOf(overlay).contains(c)).toList();
+                    return subsets(unused).stream().map(subset -> new Combination(overlay, subset));
+                });
     }
 
     static Combination overlay(String name) {
@@ -46,6 +48,11 @@ record Combination(Path overlay, List<Path> extraComponents) {
             fail("There is no overlay " + Repository.relative(overlay));
         }
         return new Combination(overlay, List.of());
+    }
+
+    /** What {@code oc apply -k openshift/} deploys. */
+    static Combination openShift() {
+        return new Combination(Repository.OPENSHIFT, List.of());
     }
 
     /** The overlay's own components, then the extra ones. */
@@ -59,8 +66,19 @@ record Combination(Path overlay, List<Path> extraComponents) {
      * What {@code kubectl kustomize} makes of it, parsed strictly; rendered once per test run.
      * Fails the test if kustomize or the parse fails.
      */
-    Manifests manifests() {
+    @Override
+    public Manifests manifests() {
         return RENDERED.computeIfAbsent(this, Combination::render);
+    }
+
+    @Override
+    public OperatorProvided operatorProvided() {
+        return OperatorProvided.of(this);
+    }
+
+    @Override
+    public boolean forOpenShift() {
+        return overlay.startsWith(Repository.OPENSHIFT);
     }
 
     private Manifests render() {

@@ -22,14 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The recommended app.kubernetes.io labels are everywhere, and selectors use only the stable ones. */
 class LabelsTest {
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void everyObjectCarriesTheRecommendedLabels(Combination combination) {
-        List<HasMetadata> objects = combination.manifests().all();
+    @MethodSource("renders")
+    void everyObjectCarriesTheRecommendedLabels(Render render) {
+        List<HasMetadata> objects = render.manifests().all();
         List<Executable> checks = new ArrayList<>();
         for (HasMetadata object : objects) {
             Map<String, String> labels = object.getMetadata().getLabels();
@@ -45,10 +45,10 @@ class LabelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void workloadsAndPodsCarryTheVersionTheyRun(Combination combination) {
-        assertAll(combination.manifests().workloads().stream().map(workload -> () -> {
-            String image = workload.pod().getContainers().get(0).getImage();
+    @MethodSource("renders")
+    void workloadsAndPodsCarryTheVersionTheyRun(Render render) {
+        assertAll(render.manifests().workloads().stream().map(workload -> () -> {
+            String image = workload.image(workload.pod().getContainers().get(0));
             String version = Images.tag(image).orElse(image);
             assertEquals(version, workload.owner().getMetadata().getLabels().get(Labels.VERSION),
                     workload + " " + Labels.VERSION + " must be the tag of the image it runs, " + image);
@@ -58,9 +58,9 @@ class LabelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void selectorsUseStableLabelsOnly(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void selectorsUseStableLabelsOnly(Render render) {
+        Manifests manifests = render.manifests();
         List<Executable> checks = new ArrayList<>();
         for (Manifests.Workload workload : manifests.workloads()) {
             checks.add(() -> assertEquals(Labels.STABLE,

@@ -23,15 +23,15 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.internal.KubernetesDeserializer;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Rendered Kubernetes objects, parsed strictly into the official model (fabric8): a field the API
- * server would not know, or a value of the wrong type, fails the parse instead of being kept aside.
+ * Rendered Kubernetes and OpenShift objects, parsed strictly into the models (fabric8): a field the
+ * API server would not know, or a value of the wrong type, fails the parse instead of being kept
+ * aside.
  */
 final class Manifests {
 
@@ -53,6 +53,18 @@ final class Manifests {
         /** The containers and init containers. */
         List<Container> allContainers() {
             return Stream.concat(pod().getInitContainers().stream(), pod().getContainers().stream()).toList();
+        }
+
+        /**
+         * The image the container runs: the ImageStreamTag ("stream:tag") where an OpenShift image
+         * trigger sets it, otherwise the image the manifest names.
+         */
+        String image(Container container) {
+            return ImageTrigger.of(owner).stream()
+                    .filter(trigger -> trigger.container().equals(container.getName()))
+                    .map(ImageTrigger::imageStreamTag)
+                    .findFirst()
+                    .orElse(container.getImage());
         }
 
         @Override
@@ -95,17 +107,29 @@ final class Manifests {
      * @throws IllegalArgumentException naming the object and the field that does not fit the model
      */
     static Manifests parse(String yaml) {
-        List<HasMetadata> objects = new ArrayList<>();
         try {
-            for (JsonNode document : STRICT.readValues(STRICT.createParser(yaml), JsonNode.class).readAll()) {
-                if (!document.isNull()) {
-                    objects.add(parse(document));
-                }
-            }
+            return parse(STRICT.readValues(STRICT.createParser(yaml), JsonNode.class).readAll());
         } catch (IOException e) {
             throw new IllegalArgumentException("Not YAML: " + e.getMessage(), e);
         }
-        return new Manifests(objects);
+    }
+
+    /**
+     * Parses objects already read as trees, such as a Template's.
+     *
+     * @throws IllegalArgumentException naming the object and the field that does not fit the model
+     */
+    static Manifests parse(List<JsonNode> documents) {
+        return new Manifests(documents.stream().filter(document -> !document.isNull()).map(Manifests::parse).toList());
+    }
+
+    /** One object, such as a Template, parsed strictly into its model class. */
+    static <T extends HasMetadata> T parse(JsonNode tree, Class<T> type) {
+        try {
+            return STRICT.treeToValue(tree, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(type.getSimpleName() + " does not fit its model: " + e.getMessage(), e);
+        }
     }
 
     private static HasMetadata parse(JsonNode document) {
@@ -115,7 +139,7 @@ final class Manifests {
         Class<? extends KubernetesResource> type = KINDS.getRegisteredKind(apiVersion, kind);
         if (type == null || !HasMetadata.class.isAssignableFrom(type)) {
             throw new IllegalArgumentException(name + ": apiVersion " + apiVersion + " kind " + kind
-                    + " is not in the Kubernetes model");
+                    + " is in neither the Kubernetes nor the OpenShift model");
         }
         try {
             return (HasMetadata) STRICT.treeToValue(document, type);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.openshift.api.model.Route;
 import org.junit.jupiter.api.Test;
 
 /** The strict parse that the manifest tests rely on really rejects what the API server would. */
@@ -44,6 +45,28 @@ class ManifestsTest {
     @Test
     void rejectsAValueOfTheWrongType() {
         assertThrows(IllegalArgumentException.class, () -> Manifests.parse(DEPLOYMENT.formatted("'2'", "image")));
+    }
+
+    @Test
+    void parsesOpenShiftObjectsAsStrictly() {
+        String route = """
+                apiVersion: route.openshift.io/v1
+                kind: Route
+                metadata:
+                  name: web
+                spec:
+                  %s: counter
+                  to:
+                    kind: Service
+                    name: web
+                """;
+
+        assertEquals("counter", Manifests.parse(route.formatted("subdomain")).find(Route.class, "web")
+                .orElseThrow().getSpec().getSubdomain());
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> Manifests.parse(route.formatted("subdomian")));
+        assertTrue(error.getMessage().contains("Route web") && error.getMessage().contains("\"subdomian\""),
+                error.getMessage());
     }
 
     @Test

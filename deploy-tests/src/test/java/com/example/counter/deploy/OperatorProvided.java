@@ -39,6 +39,15 @@ final class OperatorProvided {
         return new OperatorProvided(secrets);
     }
 
+    /** Nothing: the objects bring everything they need. */
+    static OperatorProvided nothing() {
+        return new OperatorProvided(Map.of());
+    }
+
+    Set<String> secretNames() {
+        return secrets.keySet();
+    }
+
     boolean hasSecret(String name) {
         return secrets.containsKey(name);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** dev is small and self-contained; prod is redundant, bigger, and keeps its password out of Git. */
@@ -78,6 +80,26 @@ class OverlaysTest {
             assertFalse(image.startsWith("localhost/"),
                     "prod " + describe(deployment) + " runs a local image: " + image);
         }));
+    }
+
+    @Test
+    void devTakesWritesWithoutReplicasButProdOnlyWhileOneIsInSync() {
+        assertAll(
+                () -> assertEquals("0", redisSetting(dev, "REDIS_MIN_REPLICAS_TO_WRITE"),
+                        "dev: the master writes alone, as a laptop cluster may lose its one replica"),
+                () -> assertEquals("1", redisSetting(prod, "REDIS_MIN_REPLICAS_TO_WRITE"),
+                        "prod: no increment is taken that only the master has"),
+                () -> assertAll(Stream.of(dev, prod).map(manifests -> () -> assertEquals("always",
+                        redisSetting(manifests, "REDIS_APPENDFSYNC"), "no acknowledged increment lost in a crash"))));
+    }
+
+    /** A variable of the Redis container, as its ConfigMap gives it. */
+    private static String redisSetting(Manifests manifests, String name) {
+        Container container = redis(manifests).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return PodConfiguration.environment(container, manifests, OperatorProvided.nothing()).stream()
+                .filter(variable -> variable.name().equals(name)).findFirst()
+                .flatMap(PodConfiguration.Variable::value)
+                .orElseThrow(() -> new AssertionError("the Redis container gets no " + name));
     }
 
     private static StatefulSet redis(Manifests manifests) {

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every pod meets the "restricted" Pod Security Standard, and more: a read-only root filesystem,
- * no API token, requests and limits, pinned images, and no fixed uid (OpenShift assigns one).
+ * no API token, requests and limits, pinned images, and no fixed uid (OpenShift assigns one). On
+ * OpenShift, the default restricted-v2 SCC admits every pod: no uid, group or privilege is asked.
  */
 class PodSecurityTest {
 
@@ -40,15 +42,19 @@ class PodSecurityTest {
             Volume::getConfigMap, Volume::getCsi, Volume::getDownwardAPI, Volume::getEmptyDir,
             Volume::getEphemeral, Volume::getPersistentVolumeClaim, Volume::getProjected, Volume::getSecret);
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
+    }
+
+    static Stream<Render> openShiftRenders() {
+        return Render.all().filter(Render::forOpenShift);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void podsMeetTheRestrictedProfile(Combination combination) {
+    @MethodSource("renders")
+    void podsMeetTheRestrictedProfile(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             var pod = workload.pod();
             PodSecurityContext podContext =
                     Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
@@ -81,10 +87,10 @@ class PodSecurityTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void podsCannotChangeTheirImageNorCallTheApi(Combination combination) {
+    @MethodSource("renders")
+    void podsCannotChangeTheirImageNorCallTheApi(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             checks.add(() -> assertEquals(Boolean.FALSE, workload.pod().getAutomountServiceAccountToken(),
                     workload + " must set automountServiceAccountToken: false: nothing in it calls the API"));
             for (Container container : workload.allContainers()) {
@@ -98,17 +104,18 @@ class PodSecurityTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void podsLeaveTheUidToThePlatform(Combination combination) {
+    @MethodSource("renders")
+    void podsLeaveTheUidToThePlatform(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             Long podUid = Optional.ofNullable(workload.pod().getSecurityContext())
                     .map(PodSecurityContext::getRunAsUser).orElse(null);
             for (Container container : workload.allContainers()) {
                 Long uid = Optional.ofNullable(container.getSecurityContext())
                         .map(SecurityContext::getRunAsUser).orElse(podUid);
-                Long allowed = IMAGES_WITHOUT_A_USER.get(Images.repository(container.getImage()));
-                String where = workload + " container " + container.getName() + " (" + container.getImage() + ")";
+                String image = workload.image(container);
+                Long allowed = IMAGES_WITHOUT_A_USER.get(Images.repository(image));
+                String where = workload + " container " + container.getName() + " (" + image + ")";
                 checks.add(() -> assertEquals(allowed, uid, allowed == null
                         ? where + " must not fix runAsUser: the image's user runs it, or the uid OpenShift assigns"
                         : where + " declares no USER, so it must run as its own non-root user " + allowed));
@@ -117,11 +124,47 @@ class PodSecurityTest {
         assertAll(checks);
     }
 
+    /**
+     * restricted-v2 assigns the uid from the project's range, group 0, an fsGroup and an SELinux
+     * level itself, and refuses a pod that asks for others or for privileges. Setting none of them
+     * means any project admits the pods, with no SCC to grant.
+     */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void containersRequestAndLimitCpuAndMemory(Combination combination) {
+    @MethodSource("openShiftRenders")
+    void openShiftPodsLeaveIdsAndPrivilegesToRestrictedV2(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
+            PodSecurityContext pod = Optional.ofNullable(workload.pod().getSecurityContext())
+                    .orElseGet(PodSecurityContext::new);
+            checks.add(() -> assertEquals(List.of(), Stream.of(
+                            pod.getRunAsUser() == null ? null : "runAsUser",
+                            pod.getRunAsGroup() == null ? null : "runAsGroup",
+                            pod.getFsGroup() == null ? null : "fsGroup",
+                            pod.getSeLinuxOptions() == null ? null : "seLinuxOptions")
+                    .filter(Objects::nonNull).toList(), workload + " pod securityContext sets what restricted-v2 assigns"));
+            for (Container container : workload.allContainers()) {
+                SecurityContext context =
+                        Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
+                checks.add(() -> assertEquals(List.of(), Stream.of(
+                                context.getRunAsUser() == null ? null : "runAsUser",
+                                context.getRunAsGroup() == null ? null : "runAsGroup",
+                                context.getSeLinuxOptions() == null ? null : "seLinuxOptions",
+                                Boolean.TRUE.equals(context.getPrivileged()) ? "privileged" : null,
+                                Boolean.FALSE.equals(context.getAllowPrivilegeEscalation()) ? null
+                                        : "no allowPrivilegeEscalation: false")
+                        .filter(Objects::nonNull).toList(),
+                        workload + " container " + container.getName() + " securityContext"));
+            }
+        }
+        assertFalse(render.manifests().workloads().isEmpty(), render + " has no workloads");
+        assertAll(checks);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void containersRequestAndLimitCpuAndMemory(Render render) {
+        List<Executable> checks = new ArrayList<>();
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             for (Container container : workload.allContainers()) {
                 String where = workload + " container " + container.getName();
                 var resources = container.getResources();
@@ -142,11 +185,11 @@ class PodSecurityTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void imagesArePinned(Combination combination) {
-        assertAll(combination.manifests().workloads().stream()
+    @MethodSource("renders")
+    void imagesArePinned(Render render) {
+        assertAll(render.manifests().workloads().stream()
                 .flatMap(workload -> workload.allContainers().stream().map(container -> () -> assertTrue(
-                        Images.isPinned(container.getImage()), workload + " container " + container.getName()
-                                + " image " + container.getImage() + " must name a tag (not latest) or a digest"))));
+                        Images.isPinned(workload.image(container)), workload + " container " + container.getName()
+                                + " image " + workload.image(container) + " must name a tag (not latest) or a digest"))));
     }
 }

@@ -4,8 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.counter.localredis.Resp;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
@@ -15,10 +19,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scripts the Redis StatefulSet runs, run for real: redis-start.sh for ordinal 0 and 1 against
@@ -29,46 +40,51 @@ class RedisScriptsTest {
     /** Characters that a naive redis.conf would mangle: quotes, spaces, '#', a backslash. */
     private static final String PASSWORD = "it's a \"secret\" #1\\";
     private static final Duration SYNC = Duration.ofSeconds(20);
+    /** The environment variables redis-start.sh reads: ${NAME} and ${NAME:-default}. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[}:]");
 
     @TempDir
     Path work;
 
-    private final List<LocalRedis> started = new ArrayList<>();
+    private final List<RedisPod> started = new ArrayList<>();
 
     @AfterEach
     void stopEveryServerStarted() {
-        started.forEach(LocalRedis::close);
+        started.forEach(RedisPod::close);
+    }
+
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     @Test
     void ordinalOneReplicatesWhatIsWrittenOnOrdinalZero() {
-        LocalRedis master = start("redis-0", LocalRedis.freePort(), Map.of());
-        LocalRedis replica = startReplicaOf(master.port());
+        RedisPod master = start("redis-0", RedisPod.freePort(), Map.of());
+        RedisPod replica = startReplicaOf(master.port());
 
-        assertEquals("OK", master.cli("set", "count", "41").stdout().strip());
-        assertEquals("42", master.cli("incr", "count").stdout().strip());
+        assertEquals("OK", master.call("SET", "count", "41"));
+        assertEquals(42L, master.call("INCR", "count"));
 
-        await("the replica to see the increment").atMost(SYNC)
-                .until(() -> replica.cli("get", "count").stdout().strip().equals("42"));
-        assertTrue(master.cli("info", "replication").stdout().contains("role:master"), "redis-0 must be the master");
-        assertTrue(replica.cli("info", "replication").stdout().contains("role:slave"), "redis-1 must be a replica");
+        await("the replica to see the increment").atMost(SYNC).until(() -> "42".equals(replica.call("GET", "count")));
+        assertTrue(info(master).contains("role:master"), "redis-0 must be the master");
+        assertTrue(info(replica).contains("role:slave"), "redis-1 must be a replica");
     }
 
     @Test
     void replicasRefuseWrites() {
-        LocalRedis master = start("redis-0", LocalRedis.freePort(), Map.of());
-        LocalRedis replica = startReplicaOf(master.port());
+        RedisPod master = start("redis-0", RedisPod.freePort(), Map.of());
+        RedisPod replica = startReplicaOf(master.port());
 
-        Command.Result write = replica.cli("set", "count", "1");
+        Resp.ErrorReply refused = assertThrows(Resp.ErrorReply.class, () -> replica.call("SET", "count", "1"),
+                "a replica accepted a write");
 
-        assertFalse(write.succeeded(), "a replica accepted a write: " + write.describe());
-        assertTrue(write.stderr().contains("READONLY"), write.describe());
+        assertTrue(refused.getMessage().startsWith("READONLY"), refused.getMessage());
     }
 
     @Test
     void aReplicaIsReadyOnlyOnceInSyncWithItsMaster() {
-        int masterPort = LocalRedis.freePort();
-        LocalRedis replica = startReplicaOf(masterPort);
+        int masterPort = RedisPod.freePort();
+        RedisPod replica = startReplicaOf(masterPort);
 
         Command.Result alone = replica.probe("ready", PASSWORD);
         assertFalse(alone.succeeded(), "ready without a master: " + alone.describe());
@@ -81,14 +97,14 @@ class RedisScriptsTest {
 
     @Test
     void everyProbePassesOnTheMasterButNotWithAWrongPassword() {
-        LocalRedis master = start("redis-0", LocalRedis.freePort(), Map.of());
+        RedisPod master = start("redis-0", RedisPod.freePort(), Map.of());
 
         assertAll(Stream.of("started", "live", "ready").map(mode -> () -> {
             Command.Result healthy = master.probe(mode, PASSWORD);
             assertTrue(healthy.succeeded(), healthy.describe());
             assertFalse(master.probe(mode, "wrong").succeeded(), mode + " passed with a wrong password");
         }));
-        assertFalse(master.cliWithPassword("wrong", "ping").succeeded(),
+        assertThrows(Resp.ErrorReply.class, () -> Resp.call(master.port(), "wrong", SYNC, "PING"),
                 "the server let in a client with the wrong password");
     }
 
@@ -100,31 +116,62 @@ class RedisScriptsTest {
         assertTrue(stub.resolve("redis-cli").toFile().setExecutable(true));
         Map<String, String> environment = Map.of("PATH", stub + ":" + System.getenv("PATH"), "REDISCLI_AUTH", PASSWORD);
 
-        assertTrue(LocalRedis.runProbe(environment, "live").succeeded(), "a loading server is alive: no restart");
-        assertFalse(LocalRedis.runProbe(environment, "started").succeeded(), "a loading server has not started");
-        assertFalse(LocalRedis.runProbe(environment, "ready").succeeded(), "a loading server is not ready");
+        assertTrue(RedisPod.runProbe(environment, "live").succeeded(), "a loading server is alive: no restart");
+        assertFalse(RedisPod.runProbe(environment, "started").succeeded(), "a loading server has not started");
+        assertFalse(RedisPod.runProbe(environment, "ready").succeeded(), "a loading server is not ready");
     }
 
     @Test
-    void writesSurviveACrashInTheAppendOnlyFile() {
-        int port = LocalRedis.freePort();
-        LocalRedis before = start("redis-0", port, Map.of());
-        before.cli("set", "count", "7");
+    void acknowledgedWritesSurviveACrashInTheAppendOnlyFile() {
+        int port = RedisPod.freePort();
+        RedisPod before = start("redis-0", port, Map.of());
+        assertEquals("always", before.config("appendfsync"), "by default each write is on disk before its answer");
+        before.call("SET", "count", "7");
         before.crash(); // no snapshot on the way out: only the append-only file can keep the write
 
-        LocalRedis after = start("redis-0", port, Map.of());
+        RedisPod after = start("redis-0", port, Map.of());
 
-        assertEquals("7", after.cli("get", "count").stdout().strip(), "the write did not survive the crash");
+        assertEquals("7", after.call("GET", "count"), "the write did not survive the crash");
+    }
+
+    @Test
+    void appendfsyncCanBeEverysec() {
+        RedisPod redis = start("redis-0", RedisPod.freePort(), Map.of("REDIS_APPENDFSYNC", "everysec"));
+
+        assertEquals("everysec", redis.config("appendfsync"));
+        assertEquals("yes", redis.config("appendonly"));
+    }
+
+    @Test
+    void aMasterThatNeedsAReplicaRefusesWritesUntilOneIsInSync() {
+        RedisPod master = start("redis-0", RedisPod.freePort(),
+                Map.of("REDIS_MIN_REPLICAS_TO_WRITE", "1", "REDIS_MIN_REPLICAS_MAX_LAG", "10"));
+        assertEquals("10", master.config("min-replicas-max-lag"));
+
+        Resp.ErrorReply refused = assertThrows(Resp.ErrorReply.class, () -> master.call("INCR", "count"),
+                "a master without replicas took a write that no replica has");
+        assertTrue(refused.getMessage().startsWith("NOREPLICAS"), refused.getMessage());
+        assertNull(master.call("GET", "count"), "the refused write was applied");
+
+        startReplicaOf(master.port());
+        await("the master to take writes once its replica is in sync").atMost(SYNC).ignoreExceptions()
+                .until(() -> Long.valueOf(1).equals(master.call("INCR", "count")));
+    }
+
+    @Test
+    void byDefaultAMasterTakesWritesWithoutReplicas() {
+        RedisPod master = start("redis-0", RedisPod.freePort(), Map.of());
+
+        assertEquals("0", master.config("min-replicas-to-write"));
+        assertEquals(1L, master.call("INCR", "count"));
     }
 
     @Test
     void maxmemoryIsHalfTheContainerLimitAndNothingIsEvicted() {
-        LocalRedis redis = start("redis-0", LocalRedis.freePort(), Map.of("REDIS_MEMORY_LIMIT", "268435456"));
+        RedisPod redis = start("redis-0", RedisPod.freePort(), Map.of("REDIS_MEMORY_LIMIT", "268435456"));
 
-        assertEquals(List.of("maxmemory", "134217728"),
-                redis.cli("config", "get", "maxmemory").stdout().lines().toList());
-        assertEquals(List.of("maxmemory-policy", "noeviction"),
-                redis.cli("config", "get", "maxmemory-policy").stdout().lines().toList());
+        assertEquals("134217728", redis.config("maxmemory"));
+        assertEquals("noeviction", redis.config("maxmemory-policy"));
     }
 
     @Test
@@ -145,35 +192,80 @@ class RedisScriptsTest {
                 () -> assertEquals(List.of(scripts + "/redis-start.sh"), redis.getCommand(), "command"));
     }
 
+    /** A typo in a ConfigMap key would leave the setting at its default without a word. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void theRedisConfigMapsSetOnlyWhatTheStartScriptReads(Render render) {
+        Set<String> read = variablesReadBy(RedisPod.SCRIPTS.resolve("redis-start.sh"));
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (StatefulSet statefulSet : manifests.all(StatefulSet.class)) {
+            for (Container container : statefulSet.getSpec().getTemplate().getSpec().getContainers()) {
+                container.getEnvFrom().stream().filter(source -> source.getConfigMapRef() != null)
+                        .flatMap(source -> manifests.configMap(source.getConfigMapRef().getName()).stream())
+                        .map(ConfigMap::getData)
+                        .forEach(data -> checks.add(() -> assertTrue(read.containsAll(data.keySet()),
+                                Manifests.describe(statefulSet) + " gets " + new TreeSet<>(data.keySet())
+                                        + "; redis-start.sh reads only " + read)));
+            }
+        }
+        assertAll(checks);
+    }
+
     @Test
     void refusesToStartWithoutAPassword() {
-        Command.Result result = runStartScript(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", ""));
-
-        assertFalse(result.succeeded(), "started without a password");
-        assertTrue(result.stderr().contains("REDISCLI_AUTH must hold the Redis password"), result.describe());
+        assertRefusesToStart(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", ""),
+                "REDISCLI_AUTH must hold the Redis password");
     }
 
     @Test
     void refusesAPodNameWithoutAnOrdinal() {
-        Command.Result result = runStartScript(Map.of("POD_NAME", "redis", "REDISCLI_AUTH", PASSWORD));
-
-        assertFalse(result.succeeded(), "started without knowing its role");
-        assertTrue(result.stderr().contains("cannot read a StatefulSet ordinal"), result.describe());
+        assertRefusesToStart(Map.of("POD_NAME", "redis", "REDISCLI_AUTH", PASSWORD),
+                "cannot read a StatefulSet ordinal");
     }
 
-    private LocalRedis start(String podName, int port, Map<String, String> environment) {
-        LocalRedis redis = LocalRedis.start(work, podName, port, PASSWORD, environment);
+    @Test
+    void refusesAnAppendfsyncRedisDoesNotKnow() {
+        assertRefusesToStart(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", PASSWORD, "REDIS_APPENDFSYNC", "sometimes"),
+                "REDIS_APPENDFSYNC must be always, everysec or no");
+    }
+
+    @Test
+    void refusesAMinReplicasThatIsNoNumber() {
+        assertRefusesToStart(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", PASSWORD,
+                "REDIS_MIN_REPLICAS_TO_WRITE", "one"), "REDIS_MIN_REPLICAS_TO_WRITE must be a whole number");
+    }
+
+    private RedisPod start(String podName, int port, Map<String, String> environment) {
+        RedisPod redis = RedisPod.start(work, podName, port, PASSWORD, environment);
         started.add(redis);
         return redis;
     }
 
-    private LocalRedis startReplicaOf(int masterPort) {
-        return start("redis-1", LocalRedis.freePort(),
+    private RedisPod startReplicaOf(int masterPort) {
+        return start("redis-1", RedisPod.freePort(),
                 Map.of("REDIS_MASTER_HOST", "127.0.0.1", "REDIS_MASTER_PORT", String.valueOf(masterPort)));
     }
 
+    private static String info(RedisPod redis) {
+        return (String) redis.call("INFO", "replication");
+    }
+
     /** The start script where it fails before it would start a server. */
-    private static Command.Result runStartScript(Map<String, String> environment) {
-        return Command.run(environment, Path.of("/bin/sh"), LocalRedis.SCRIPTS.resolve("redis-start.sh").toString());
+    private static void assertRefusesToStart(Map<String, String> environment, String message) {
+        Command.Result result =
+                Command.run(environment, Path.of("/bin/sh"), RedisPod.SCRIPTS.resolve("redis-start.sh").toString());
+
+        assertFalse(result.succeeded(), "started with " + environment);
+        assertTrue(result.stderr().contains(message), result.describe());
+    }
+
+    private static Set<String> variablesReadBy(Path script) {
+        Set<String> variables = new TreeSet<>();
+        Matcher variable = VARIABLE.matcher(Repository.read(script));
+        while (variable.find()) {
+            variables.add(variable.group(1));
+        }
+        return variables;
     }
 }

@@ -14,40 +14,42 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every overlay and component combination renders into valid objects, deployable to any namespace. */
+/** Every overlay and component render renders into valid objects, deployable to any namespace. */
 class RenderingTest {
 
     /** Fields that kustomize deprecated; their replacements are labels, patches, replacements and resources. */
     private static final Set<String> DEPRECATED_FIELDS = Set.of(
             "commonLabels", "patchesStrategicMerge", "patchesJson6902", "vars", "bases", "imageTags");
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     static Stream<Path> kustomizations() {
-        return Repository.filesEndingWith(Repository.KUSTOMIZE, "kustomization.yaml").map(Path::getParent);
+        return Stream.of(Repository.KUSTOMIZE, Repository.OPENSHIFT)
+                .flatMap(dir -> Repository.filesEndingWith(dir, "kustomization.yaml"))
+                .map(Path::getParent);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void rendersIntoTheKubernetesModel(Combination combination) {
-        // manifests() fails on any kustomize error, unknown kind, unknown field or wrong type.
-        assertFalse(combination.manifests().all().isEmpty(), combination + " renders nothing");
+    @MethodSource("renders")
+    void rendersIntoTheKubernetesAndOpenShiftModels(Render render) {
+        // manifests() fails on any kustomize or Template error, unknown kind, unknown field or wrong type.
+        assertFalse(render.manifests().all().isEmpty(), render + " renders nothing");
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void bakesInNoNamespace(Combination combination) {
-        assertAll(combination.manifests().all().stream().map(object -> () -> assertNull(
+    @MethodSource("renders")
+    void bakesInNoNamespace(Render render) {
+        assertAll(render.manifests().all().stream().map(object -> () -> assertNull(
                 object.getMetadata().getNamespace(), Manifests.describe(object)
                         + " is pinned to a namespace: `kubectl apply -k -n <namespace>` must choose it")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void namesEachObjectOnce(Combination combination) {
-        List<String> ids = combination.manifests().all().stream().map(Manifests::describe).toList();
+    @MethodSource("renders")
+    void namesEachObjectOnce(Render render) {
+        List<String> ids = render.manifests().all().stream().map(Manifests::describe).toList();
         assertEquals(ids.stream().distinct().toList(), ids, "duplicate objects");
     }
 

@@ -16,6 +16,7 @@ final class Repository {
 
     static final Path ROOT = locateRoot();
     static final Path KUSTOMIZE = ROOT.resolve("kustomize");
+    static final Path OPENSHIFT = ROOT.resolve("openshift");
     /** Where tests write what they generate. */
     static final Path TARGET = Path.of("target").toAbsolutePath();
 

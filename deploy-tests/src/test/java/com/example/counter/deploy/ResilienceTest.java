@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,14 +28,14 @@ class ResilienceTest {
     /** The longest Open Liberty waits for work in flight to finish once told to stop. */
     private static final long LIBERTY_QUIESCE_SECONDS = 30;
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void everyWorkloadHasADisruptionBudget(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void everyWorkloadHasADisruptionBudget(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.workloads().stream().map(workload -> () -> assertTrue(
                 manifests.all(PodDisruptionBudget.class).stream().anyMatch(budget -> Labels.matches(
                         Labels.of(budget.getSpec().getSelector(), describe(budget)), workload.podLabels())),
@@ -42,9 +43,9 @@ class ResilienceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void everyDeploymentIsAutoscaled(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void everyDeploymentIsAutoscaled(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.all(Deployment.class).stream().map(deployment -> () -> assertTrue(
                 manifests.all(HorizontalPodAutoscaler.class).stream().anyMatch(autoscaler ->
                         autoscaler.getSpec().getScaleTargetRef().getKind().equals("Deployment")
@@ -54,18 +55,18 @@ class ResilienceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void replicasSpreadOverNodes(Combination combination) {
-        assertAll(combination.manifests().workloads().stream().map(workload -> () -> assertTrue(
+    @MethodSource("renders")
+    void replicasSpreadOverNodes(Render render) {
+        assertAll(render.manifests().workloads().stream().map(workload -> () -> assertTrue(
                 workload.pod().getTopologySpreadConstraints().stream()
                         .anyMatch(spread -> spread.getTopologyKey().equals("kubernetes.io/hostname")),
                 workload + " must spread its pods over nodes (a topology spread on kubernetes.io/hostname)")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void deploymentsRollOutWithoutLosingCapacity(Combination combination) {
-        assertAll(combination.manifests().all(Deployment.class).stream().map(deployment -> () -> {
+    @MethodSource("renders")
+    void deploymentsRollOutWithoutLosingCapacity(Render render) {
+        assertAll(render.manifests().all(Deployment.class).stream().map(deployment -> () -> {
             var strategy = deployment.getSpec().getStrategy();
             assertEquals("RollingUpdate", strategy.getType(), describe(deployment) + " strategy");
             assertEquals(new IntOrString(0), strategy.getRollingUpdate().getMaxUnavailable(),
@@ -74,10 +75,10 @@ class ResilienceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void servicesStopWithoutDroppingRequests(Combination combination) {
+    @MethodSource("renders")
+    void servicesStopWithoutDroppingRequests(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Deployment deployment : combination.manifests().all(Deployment.class)) {
+        for (Deployment deployment : render.manifests().all(Deployment.class)) {
             var pod = deployment.getSpec().getTemplate().getSpec();
             for (Container container : pod.getContainers()) {
                 String where = describe(deployment) + " container " + container.getName();
@@ -97,10 +98,35 @@ class ResilienceTest {
         assertAll(checks);
     }
 
+    /**
+     * A master that needs more in-sync replicas than remain while one is down stops taking
+     * increments at every rollout and node drain (the disruption budget lets one pod go).
+     */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void statefulSetsKeepTheirDataOnTheirOwnVolumes(Combination combination) {
-        assertAll(combination.manifests().all(StatefulSet.class).stream().map(statefulSet -> () -> {
+    @MethodSource("renders")
+    void redisTakesWritesWhileOneReplicaIsDown(Render render) {
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (StatefulSet statefulSet : manifests.all(StatefulSet.class)) {
+            int replicas = Optional.ofNullable(statefulSet.getSpec().getReplicas()).orElse(1) - 1; // one is the master
+            for (Container container : statefulSet.getSpec().getTemplate().getSpec().getContainers()) {
+                PodConfiguration.environment(container, manifests, render.operatorProvided()).stream()
+                        .filter(variable -> variable.name().equals("REDIS_MIN_REPLICAS_TO_WRITE"))
+                        .forEach(variable -> checks.add(() -> {
+                            int needed = Integer.parseInt(variable.value().orElseThrow());
+                            assertTrue(needed == 0 || needed <= replicas - 1, describe(statefulSet) + " has "
+                                    + replicas + " replicas, and its master needs " + needed + " in sync to write:"
+                                    + " one more replica is needed for writes to go on while one is down");
+                        }));
+            }
+        }
+        assertAll(checks);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void statefulSetsKeepTheirDataOnTheirOwnVolumes(Render render) {
+        assertAll(render.manifests().all(StatefulSet.class).stream().map(statefulSet -> () -> {
             var claims = statefulSet.getSpec().getVolumeClaimTemplates();
             assertFalse(claims.isEmpty(), describe(statefulSet) + " has no volumeClaimTemplates: its data would"
                     + " not survive a restart");

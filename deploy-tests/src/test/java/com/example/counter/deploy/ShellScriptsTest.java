@@ -10,20 +10,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The shell scripts under kustomize/ pass shellcheck: the Redis scripts (run in the containers)
- * and the cluster smoke test, which cannot run here and so is at least linted.
+ * The shell scripts under kustomize/ and openshift/ pass shellcheck: the Redis scripts (run in the
+ * containers), the cluster smoke test, which cannot run here and so is at least linted, and the
+ * Template's generator.
  */
 class ShellScriptsTest {
 
     static Stream<Path> scripts() {
-        return Repository.filesEndingWith(Repository.KUSTOMIZE, ".sh");
+        return Stream.of(Repository.KUSTOMIZE, Repository.OPENSHIFT).flatMap(dir -> Repository.filesEndingWith(dir, ".sh"));
     }
 
     @Test
-    void theSmokeTestAndTheRedisScriptsAreFound() {
+    void theSmokeTestTheRedisScriptsAndTheTemplateGeneratorAreFound() {
         assertTrue(scripts().anyMatch(script -> script.endsWith("smoke-test.sh")),
                 "kustomize/smoke-test.sh is missing");
         assertTrue(scripts().anyMatch(script -> script.endsWith("redis-start.sh")), "redis-start.sh is missing");
+        assertTrue(scripts().anyMatch(script -> script.endsWith("generate.sh")),
+                "openshift/template/generate.sh is missing");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -43,15 +43,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every reference between the rendered objects resolves: selectors, ports, probes, names and keys. */
 class WiringTest {
 
-    static Stream<Combination> combinations() {
-        return Combination.all();
+    static Stream<Render> renders() {
+        return Render.all();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void workloadsSelectTheirOwnPods(Combination combination) {
+    @MethodSource("renders")
+    void workloadsSelectTheirOwnPods(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             checks.add(() -> assertTrue(Labels.matches(Labels.of(workload.selector(), workload.toString()),
                     workload.podLabels()), workload + ": the selector does not match the pod labels"));
             workload.pod().getTopologySpreadConstraints().forEach(spread -> checks.add(() -> assertTrue(
@@ -63,9 +63,9 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void servicesSendTrafficToPortsThePodsOpen(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void servicesSendTrafficToPortsThePodsOpen(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.all(Service.class).stream().map(service -> () -> {
             List<Manifests.Workload> selected = manifests.selectedBy(service.getSpec().getSelector());
             assertFalse(selected.isEmpty(), describe(service) + " selects no pods");
@@ -79,10 +79,10 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void serviceProbesAreMicroProfileHealthOnTheirHttpPort(Combination combination) {
+    @MethodSource("renders")
+    void serviceProbesAreMicroProfileHealthOnTheirHttpPort(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Deployment deployment : combination.manifests().all(Deployment.class)) {
+        for (Deployment deployment : render.manifests().all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 String where = describe(deployment) + " container " + container.getName();
                 checks.add(() -> assertHealthProbe(where + " startupProbe", container.getStartupProbe(),
@@ -93,7 +93,7 @@ class WiringTest {
                         "/health/ready", container));
             }
         }
-        assertFalse(checks.isEmpty(), combination + " has no Deployments");
+        assertFalse(checks.isEmpty(), render + " has no Deployments");
         assertAll(checks);
     }
 
@@ -107,10 +107,10 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void execProbesKeepPasswordsOffTheirCommandLine(Combination combination) {
+    @MethodSource("renders")
+    void execProbesKeepPasswordsOffTheirCommandLine(Render render) {
         List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : combination.manifests().workloads()) {
+        for (Manifests.Workload workload : render.manifests().workloads()) {
             for (Container container : workload.allContainers()) {
                 Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
                         .filter(probe -> probe != null && probe.getExec() != null)
@@ -131,9 +131,9 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void ingressBackendsAreServicePorts(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void ingressBackendsAreServicePorts(Render render) {
+        Manifests manifests = render.manifests();
         List<Executable> checks = new ArrayList<>();
         for (Ingress ingress : manifests.all(Ingress.class)) {
             ingress.getSpec().getRules().stream()
@@ -144,9 +144,9 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void ingressRoutesIncToWebIncAndEverythingElseToWeb(Combination combination) {
-        assertAll(combination.manifests().all(Ingress.class).stream().map(ingress -> () -> {
+    @MethodSource("renders")
+    void ingressRoutesIncToWebIncAndEverythingElseToWeb(Render render) {
+        assertAll(render.manifests().all(Ingress.class).stream().map(ingress -> () -> {
             Map<String, String> routes = new HashMap<>();
             ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream()).forEach(path -> {
                 assertEquals("Prefix", path.getPathType(), describe(ingress) + " path " + path.getPath() + " type");
@@ -172,9 +172,9 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void statefulSetsHaveTheirHeadlessService(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void statefulSetsHaveTheirHeadlessService(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.all(StatefulSet.class).stream().map(statefulSet -> () -> {
             String where = describe(statefulSet) + " serviceName " + statefulSet.getSpec().getServiceName();
             Service service = manifests.service(statefulSet.getSpec().getServiceName())
@@ -186,9 +186,9 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void autoscalersOwnTheReplicasOfExistingWorkloads(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void autoscalersOwnTheReplicasOfExistingWorkloads(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> {
             var target = autoscaler.getSpec().getScaleTargetRef();
             String where = describe(autoscaler) + " target " + target.getKind() + " " + target.getName();
@@ -206,18 +206,18 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void disruptionBudgetsCoverOneWorkloadEach(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void disruptionBudgetsCoverOneWorkloadEach(Render render) {
+        Manifests manifests = render.manifests();
         assertAll(manifests.all(PodDisruptionBudget.class).stream().map(budget -> () -> assertEquals(1,
                 manifests.selectedBy(Labels.of(budget.getSpec().getSelector(), describe(budget))).size(),
                 describe(budget) + " must select the pods of exactly one workload")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void networkPoliciesNameExistingPodsAndPorts(Combination combination) {
-        Manifests manifests = combination.manifests();
+    @MethodSource("renders")
+    void networkPoliciesNameExistingPodsAndPorts(Render render) {
+        Manifests manifests = render.manifests();
         List<Executable> checks = new ArrayList<>();
         for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
             String where = describe(policy);
@@ -242,10 +242,10 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void everyConfigMapAndSecretKeyExistsOrIsProvidedByTheOperator(Combination combination) {
-        Manifests manifests = combination.manifests();
-        OperatorProvided operatorProvided = OperatorProvided.of(combination);
+    @MethodSource("renders")
+    void everyConfigMapAndSecretKeyExistsOrIsProvidedByTheOperator(Render render) {
+        Manifests manifests = render.manifests();
+        OperatorProvided operatorProvided = render.operatorProvided();
         List<Executable> checks = new ArrayList<>();
         for (Manifests.Workload workload : manifests.workloads()) {
             for (PodConfiguration.Reference reference : PodConfiguration.references(workload)) {
@@ -285,10 +285,10 @@ class WiringTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("combinations")
-    void redisUrisNameRedisInTheRenderOrOutsideTheCluster(Combination combination) {
-        Manifests manifests = combination.manifests();
-        OperatorProvided operatorProvided = OperatorProvided.of(combination);
+    @MethodSource("renders")
+    void redisUrisNameRedisInTheRenderOrOutsideTheCluster(Render render) {
+        Manifests manifests = render.manifests();
+        OperatorProvided operatorProvided = render.operatorProvided();
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : manifests.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
@@ -298,7 +298,7 @@ class WiringTest {
                                 describe(deployment) + " " + variable.name(), URI.create(variable.value().get()))));
             }
         }
-        assertFalse(checks.isEmpty(), combination + ": the services get no Redis URI");
+        assertFalse(checks.isEmpty(), render + ": the services get no Redis URI");
         assertAll(checks);
     }
 

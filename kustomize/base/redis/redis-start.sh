@@ -7,8 +7,8 @@
 # nothing has to elect a master. The price: writes stop while redis-0 is down, until Kubernetes
 # restarts it on its own volume.
 #
-# Needs only sh, od, tr, sed and redis-server on the PATH, so it runs in the official redis image
-# and in the sclorg one. Environment, with the in-cluster default in brackets:
+# Needs only sh, uname, od, tr, sed and redis-server on the PATH, so it runs in the official redis
+# image and in the sclorg one (openshift/). Environment, with the in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required). redis-cli reads the same variable, so the probes
 #                       authenticate without the password on their command line.
 #   POD_NAME            [the host name] the pod name; the number after its last '-' is the ordinal

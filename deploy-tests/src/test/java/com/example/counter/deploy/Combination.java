@@ -22,7 +22,9 @@ import java.util.stream.StreamSupport;
 /**
  * An overlay, plus components it does not already use. Discovered from the directory tree, so a
  * new overlay or component is tested as soon as it exists. The overlays are those under
- * kustomize/overlays and openshift/, the OpenShift one; the components are kustomize's.
+ * kustomize/overlays, and openshift/ itself: its base/ is what it builds on, as kustomize/base is,
+ * and its template/ renders placeholders that only the processed Template ({@link ProcessedTemplate})
+ * fills in.
  */
 record Combination(Path overlay, List<Path> extraComponents) implements Render {
 

@@ -1,0 +1,204 @@
+package com.example.counter.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.example.counter.localredis.RedisServerBinary;
+import com.example.counter.localredis.Resp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server started on 127.0.0.1 by the StatefulSet's redis-start.sh, as pod {@code redis-N}
+ * starts it. The binary and the RESP client are the local-redis module's; what is this module's
+ * own is running the role script. Closing it stops the server; servers left running when the JVM
+ * exits are stopped then.
+ */
+final class RedisPod implements AutoCloseable {
+
+    static final Path SCRIPTS = Repository.KUSTOMIZE.resolve("base/redis");
+    static final Duration STARTUP = Duration.ofSeconds(20);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The ports these tests may use: loopback only, in a range no other test of the project takes. */
+    private static final int FIRST_PORT = 16400;
+    private static final int LAST_PORT = 16499;
+    private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+    }
+
+    private final Process process;
+    private final int port;
+    private final String password;
+    private final Path log;
+
+    private RedisPod(Process process, int port, String password, Path log) {
+        this.process = process;
+        this.port = port;
+        this.password = password;
+        this.log = log;
+    }
+
+    /**
+     * Runs redis-start.sh as pod {@code podName} would, with the in-cluster addresses replaced by
+     * local ones, and waits until the server answers.
+     *
+     * @param extraEnvironment more variables for the script, such as the master's address
+     */
+    static RedisPod start(Path workDir, String podName, int port, String password, Map<String, String> extraEnvironment) {
+        Path podDir = workDir.resolve(podName);
+        Path log = podDir.resolve("redis.log");
+        try {
+            Files.createDirectories(podDir.resolve("data"));
+            ProcessBuilder builder = new ProcessBuilder("sh", SCRIPTS.resolve("redis-start.sh").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(environment(podName, port, password, podDir));
+            builder.environment().putAll(extraEnvironment);
+            RedisPod redis = new RedisPod(builder.start(), port, password, log);
+            RUNNING.add(redis.process);
+            await(podName + " answering PING on port " + port).atMost(STARTUP).until(redis::answersPing);
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + podName, e);
+        }
+    }
+
+    /** The pod's environment, as the StatefulSet gives it, but for addresses and paths on this machine. */
+    private static Map<String, String> environment(String podName, int port, String password, Path podDir) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PATH", serverDirectory() + ":" + System.getenv("PATH"));
+        environment.put("POD_NAME", podName);
+        environment.put("REDISCLI_AUTH", password);
+        environment.put("REDIS_LISTEN_PORT", String.valueOf(port));
+        environment.put("REDIS_BIND", "127.0.0.1");
+        environment.put("REDIS_DATA_DIR", podDir.resolve("data").toString());
+        environment.put("REDIS_CONF_FILE", podDir.resolve("redis.conf").toString());
+        return environment;
+    }
+
+    /** A free port in 16400-16499 on 127.0.0.1, not handed out before in this run. */
+    static int freePort() {
+        for (int port = FIRST_PORT; port <= LAST_PORT; port++) {
+            if (!PORTS_HANDED_OUT.contains(port) && isFree(port) && PORTS_HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        return fail("No free port in " + FIRST_PORT + "-" + LAST_PORT + " on 127.0.0.1");
+    }
+
+    int port() {
+        return port;
+    }
+
+    /**
+     * One command, authenticated with the server's password; its reply as {@link Resp#call} gives
+     * it. An error reply is thrown as {@link Resp.ErrorReply}.
+     */
+    Object call(String... command) {
+        return Resp.call(port, password, CALL_TIMEOUT, command);
+    }
+
+    /** The value of one setting, from CONFIG GET. */
+    String config(String name) {
+        return ((List<?>) call("CONFIG", "GET", name)).get(1).toString();
+    }
+
+    /** redis-probe.sh in one of its modes, as the kubelet runs it in this server's pod. */
+    Command.Result probe(String mode, String password) {
+        return runProbe(Map.of("REDISCLI_AUTH", password, "REDIS_LISTEN_PORT", String.valueOf(port)), mode);
+    }
+
+    /** redis-probe.sh in one of its modes, with the given environment; it needs redis-cli on the PATH. */
+    static Command.Result runProbe(Map<String, String> environment, String mode) {
+        Command.require("redis-cli", "apt-get install redis-tools");
+        return Command.run(environment, Path.of("/bin/sh"), SCRIPTS.resolve("redis-probe.sh").toString(), mode);
+    }
+
+    String log() {
+        return Files.exists(log) ? Repository.read(log) : "(no log)";
+    }
+
+    private boolean answersPing() {
+        if (!process.isAlive()) {
+            fail("redis-start.sh exited with " + process.exitValue() + ":\n" + log());
+        }
+        try {
+            return "PONG".equals(call("PING"));
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the server the way the kubelet does, with SIGTERM, and waits until it has exited. Redis
+     * ignores a SIGTERM that comes while it writes its first append-only file, so it is repeated;
+     * SIGKILL comes last, as the kubelet's does after the grace period.
+     */
+    @Override
+    public void close() {
+        try {
+            for (int attempt = 0; attempt < 20 && process.isAlive(); attempt++) {
+                process.destroy();
+                process.waitFor(500, TimeUnit.MILLISECONDS);
+            }
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            RUNNING.remove(process);
+        }
+    }
+
+    /** Kills the server with SIGKILL: no chance to save anything on the way out. */
+    void crash() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A directory with the project's redis-server (local-redis finds or unpacks it) under the name
+     * the script runs, so the script finds it on the PATH as it does in the images.
+     */
+    private static synchronized Path serverDirectory() {
+        Path directory = Repository.TARGET.resolve("redis-server");
+        Path link = directory.resolve("redis-server");
+        try {
+            if (!Files.isExecutable(link)) {
+                Path binary = RedisServerBinary.locate(Repository.TARGET.resolve("redis-server-binary"));
+                Files.createDirectories(directory);
+                Files.deleteIfExists(link);
+                Files.createSymbolicLink(link, binary.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot put redis-server into " + directory, e);
+        }
+        return directory;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -52,10 +52,11 @@ public interface CounterClient extends AutoCloseable {
 
     /**
      * Adds exactly one, retrying safely: sends a fresh Idempotency-Key and repeats the request with
-     * the same key after a 503/429 (waiting as Retry-After says) or a lost connection, up to
-     * {@link SafeIncrement#ATTEMPTS} attempts.
+     * the same key after a 503/429 (waiting as Retry-After says, up to 30 s) or a lost connection,
+     * up to {@link SafeIncrement#ATTEMPTS} attempts.
      *
      * @throws CounterException when the counter refused (4xx) or was still unavailable at the end
+     * @throws jakarta.ws.rs.ProcessingException when the last attempt got no answer at all
      */
     default long incrementExactlyOnce() {
         return new SafeIncrement(this).run();

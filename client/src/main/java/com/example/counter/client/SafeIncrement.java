@@ -16,6 +16,8 @@ final class SafeIncrement {
     /** Waits between attempts grow from this, doubling, up to {@link #MAX_WAIT}. */
     static final Duration FIRST_WAIT = Duration.ofMillis(200);
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    /** The longest Retry-After honoured; a longer one ends the retries (the caller decides then). */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final CounterClient counter;
     private final String key = "\"" + UUID.randomUUID() + "\"";
@@ -35,7 +37,10 @@ final class SafeIncrement {
                     throw e;
                 }
                 last = e;
-                wait = e.retryAfter().filter(after -> after.compareTo(MAX_WAIT) <= 0).orElse(wait);
+                if (e.retryAfter().filter(after -> after.compareTo(MAX_RETRY_AFTER) > 0).isPresent()) {
+                    throw e;
+                }
+                wait = e.retryAfter().orElse(wait);
             } catch (ProcessingException e) {
                 // No answer (connection refused or reset, timeout): the increment may or may not
                 // have happened; the same key makes the retry safe either way.

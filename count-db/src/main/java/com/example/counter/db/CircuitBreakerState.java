@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Whether the circuit breakers of {@link GuardedRedisCalls} are open, for readiness and the log.
  * MicroProfile Fault Tolerance has no API for that, so this follows the same signals: calls refused
- * as open, and failures in a row (two of the last four fail: the breaker opens).
+ * as open, and failures. The breaker opens when 2 of the last 4 calls failed; 2 failures in a row
+ * are the sure sign of that which needs no window of its own.
  *
  * <p>The state expires one breaker delay after the last trouble, when the breaker lets a trial
  * call through. Otherwise an unready pod, which gets no traffic, would never make the call that
@@ -26,17 +27,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class CircuitBreakerState {
 
     private static final Logger LOG = Logger.getLogger(CircuitBreakerState.class.getName());
-    /** Failures in a row at which the breaker (4 calls, ratio 0.5) is open or about to be. */
+    /** Failures in a row at which the breaker (4 calls, ratio 0.5) is open. */
     private static final int FAILURES_TO_OPEN = 2;
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final AtomicReference<Instant> lastTrouble = new AtomicReference<>();
     private final AtomicInteger failuresInARow = new AtomicInteger();
     private volatile boolean refused;
 
+    private final long delayMillis;
+
     @Inject
-    @ConfigProperty(name = "counter.redis.circuit-breaker.delay")
-    long delayMillis;
+    public CircuitBreakerState(@ConfigProperty(name = "counter.redis.circuit-breaker.delay") long delayMillis) {
+        this(delayMillis, Clock.systemUTC());
+    }
+
+    CircuitBreakerState(long delayMillis, Clock clock) {
+        this.delayMillis = delayMillis;
+        this.clock = clock;
+    }
+
+    /** For CDI's client proxy only. */
+    protected CircuitBreakerState() {
+        this(0, Clock.systemUTC());
+    }
 
     void refusedAsOpen() {
         if (!refused) {

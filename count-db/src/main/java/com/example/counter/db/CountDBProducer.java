@@ -57,15 +57,18 @@ public class CountDBProducer {
     /** The bare Redis implementation; what applications inject is {@link ResilientCountDB}. */
     @Produces
     @Direct
-    @ApplicationScoped
+    @Singleton
     ICountDB countDB(RedisConnections connections,
             @ConfigProperty(name = "counter.key") String key,
             @ConfigProperty(name = "counter.idempotency.ttl") long idempotencyTtlSeconds) {
         return new JedisCountDB(connections, key, Duration.ofSeconds(idempotencyTtlSeconds));
     }
 
-    /** Creates the clients while the application starts rather than on the first request. */
-    void onStartup(@Observes Startup startup, RedisConnections connections) {
+    /**
+     * Creates the clients and the count store while the application starts rather than on the
+     * first request: a bad setting fails the deployment, with a message naming it.
+     */
+    void onStartup(@Observes Startup startup, @Direct ICountDB countDB) {
         // Resolving the parameter is the point: it validates the settings and logs them once.
     }
 }

@@ -6,6 +6,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * The Redis calls behind MicroProfile Fault Tolerance. {@link ResilientCountDB} is their
@@ -18,9 +20,10 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * and a longer one would never fire.</li>
  * <li>{@code @CircuitBreaker}: after repeated failures, calls fail at once (no thread waits on a
  * dead Redis) until a trial call succeeds again. Each method has its own breaker.</li>
- * <li>{@code @Fallback}: every way of failing for now becomes a {@link CountDBUnavailableException},
- * which the services answer with 503 and Retry-After. Bad data ({@link CountDBException}) is not
- * an outage: it neither trips the breaker nor turns into a 503.</li>
+ * <li>{@code @Fallback}: Redis down, too slow, or the breaker open all become a
+ * {@link CountDBUnavailableException}, which the services answer with 503 and Retry-After. Anything
+ * else (bad data, a bug) is no outage: it neither trips the breaker nor turns into a 503, and ends
+ * as a 500.</li>
  * <li>No {@code @Retry}: an increment that timed out may have been applied; only the client can
  * retry, with an Idempotency-Key.</li>
  * </ul>
@@ -28,7 +31,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 @ApplicationScoped
 @Timeout
 @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, successThreshold = 1,
-        skipOn = CountDBException.class)
+        failOn = {CountDBUnavailableException.class, TimeoutException.class})
 public class GuardedRedisCalls {
 
     @Inject
@@ -38,21 +41,24 @@ public class GuardedRedisCalls {
     @Inject
     CircuitBreakerState breaker;
 
-    @Fallback(value = UnavailableFallback.ForCount.class, skipOn = CountDBException.class)
+    @Fallback(value = UnavailableFallback.ForCount.class, applyOn = {CountDBUnavailableException.class, TimeoutException.class,
+            CircuitBreakerOpenException.class})
     public Long get() {
         long count = redis.get();
         breaker.callPassed();
         return count;
     }
 
-    @Fallback(value = UnavailableFallback.ForCount.class, skipOn = CountDBException.class)
+    @Fallback(value = UnavailableFallback.ForCount.class, applyOn = {CountDBUnavailableException.class, TimeoutException.class,
+            CircuitBreakerOpenException.class})
     public Long increment() {
         long count = redis.increment();
         breaker.callPassed();
         return count;
     }
 
-    @Fallback(value = UnavailableFallback.ForIncrement.class, skipOn = CountDBException.class)
+    @Fallback(value = UnavailableFallback.ForIncrement.class, applyOn = {CountDBUnavailableException.class, TimeoutException.class,
+            CircuitBreakerOpenException.class})
     public Increment increment(IdempotencyKey key) {
         Increment increment = redis.increment(key);
         breaker.callPassed();

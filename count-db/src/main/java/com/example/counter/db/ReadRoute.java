@@ -24,10 +24,18 @@ final class ReadRoute {
         this.clock = clock;
     }
 
-    /** True when the read endpoint should be tried (healthy, or time to probe it again). */
+    /**
+     * True when the read endpoint should be tried: it is healthy, or it is time to probe it again.
+     * Only one caller gets to probe (the others stay on the write endpoint for another interval),
+     * so a still-hung endpoint holds up one request, not all that arrive at that moment.
+     */
     boolean useReadEndpoint() {
         Instant until = fallbackUntil.get();
-        return until == null || !clock.instant().isBefore(until);
+        if (until == null) {
+            return true;
+        }
+        Instant now = clock.instant();
+        return !now.isBefore(until) && fallbackUntil.compareAndSet(until, now.plus(fallbackInterval));
     }
 
     boolean fallingBack() {

@@ -1,6 +1,5 @@
 package com.example.counter.db;
 
-import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,19 +31,17 @@ public class RedisConnections implements AutoCloseable {
     private final ReadRoute readRoute;
 
     public RedisConnections(RedisSettings settings) {
-        this(settings, Clock.systemUTC());
-    }
-
-    RedisConnections(RedisSettings settings, Clock clock) {
         this.settings = settings;
-        this.writeClient = client(settings.write(), settings);
-        this.readClient = client(settings.read(), settings);
-        this.readRoute = new ReadRoute(settings.readFallbackInterval(), clock);
+        this.writeClient = client(settings.write(), settings, settings.timeout());
+        // Half the time for the read endpoint, so that a read that falls back to the master after
+        // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).
+        this.readClient = client(settings.read(), settings, settings.timeout().dividedBy(2));
+        this.readRoute = new ReadRoute(settings.readFallbackInterval(), Clock.systemUTC());
         LOG.info(() -> "Redis clients ready: " + settings);
     }
 
-    private static RedisClient client(RedisEndpoint endpoint, RedisSettings settings) {
-        int timeoutMillis = Math.toIntExact(settings.timeout().toMillis());
+    private static RedisClient client(RedisEndpoint endpoint, RedisSettings settings, Duration timeout) {
+        int timeoutMillis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
                 .socketTimeoutMillis(timeoutMillis)
@@ -62,7 +59,7 @@ public class RedisConnections implements AutoCloseable {
         pool.setMinIdle(settings.poolMinIdle());
         // Bounded wait for a free connection: with the connect timeout this keeps any request under
         // about twice counter.redis.timeout, whatever Redis does.
-        pool.setMaxWait(settings.timeout());
+        pool.setMaxWait(timeout);
         pool.setBlockWhenExhausted(true);
         // No PING on borrow: against a hung Redis it would cost a timeout per idle connection.
         // Connections broken by a restart are dropped all at once instead (see failure()), and idle
@@ -146,7 +143,7 @@ public class RedisConnections implements AutoCloseable {
             return query.apply(client);
         } catch (JedisConnectionException e) {
             RuntimeException failure = failure(client, endpoint, e);
-            if (e.getCause() instanceof SocketTimeoutException) {
+            if (RedisFailures.timedOut(e)) {
                 throw failure;
             }
         } catch (JedisException e) {

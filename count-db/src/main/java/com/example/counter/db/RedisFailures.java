@@ -1,5 +1,6 @@
 package com.example.counter.db;
 
+import java.net.SocketTimeoutException;
 import java.util.Set;
 
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -36,6 +37,25 @@ final class RedisFailures {
         }
         // Pool exhausted, protocol errors and the like: the server may well answer next time.
         return true;
+    }
+
+    /**
+     * Whether a timeout (connect or read) is behind the failure, anywhere in its causes: Jedis
+     * reports a connect timeout as a suppressed exception, a read timeout as the cause.
+     */
+    static boolean timedOut(Throwable e) {
+        if (e == null) {
+            return false;
+        }
+        if (e instanceof SocketTimeoutException) {
+            return true;
+        }
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (timedOut(suppressed)) {
+                return true;
+            }
+        }
+        return e.getCause() != e && timedOut(e.getCause());
     }
 
     /** The first word of a Redis error reply, e.g. {@code READONLY}. */

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.ExecutionContext;
 import org.eclipse.microprofile.faulttolerance.FallbackHandler;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * There is no useful stand-in for a count, so the fallback is a fast, explicit "unavailable"
@@ -55,9 +54,7 @@ public final class UnavailableFallback {
         if (failure instanceof CountDBUnavailableException unavailable) {
             return unavailable;
         }
-        if (failure instanceof TimeoutException) {
-            return new CountDBUnavailableException("Redis did not answer within counter.redis.timeout", failure);
-        }
-        return new CountDBUnavailableException("Redis call failed: " + failure.getClass().getSimpleName(), failure);
+        // @Fallback(applyOn) lets only the outages and timeouts through to here.
+        return new CountDBUnavailableException("Redis did not answer within counter.redis.timeout", failure);
     }
 }

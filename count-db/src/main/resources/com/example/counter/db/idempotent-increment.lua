@@ -4,6 +4,10 @@
 -- Returns {count, replayed}: replayed is 1 when the key was used before and nothing was added.
 local done = redis.call('GET', KEYS[2])
 if done then
+  -- A write even on a replay (it keeps the key for another lifetime): Redis 7 and later count only
+  -- a connection's own writes in WAIT, so a replay that wrote nothing would be "acknowledged" at
+  -- once, whether or not the first increment ever reached the replicas.
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
   return {tonumber(done), 1}
 end
 local count = redis.call('INCR', KEYS[1])

@@ -3,10 +3,7 @@ package com.example.counter.db;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,30 +11,6 @@ class ReadRouteTest {
 
     private static final RedisEndpoint READ = new RedisEndpoint("redis", 6379, 0, false);
     private static final RedisEndpoint WRITE = new RedisEndpoint("redis-0", 6379, 0, false);
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     private final ManualClock clock = new ManualClock();
     private final ReadRoute route = new ReadRoute(Duration.ofSeconds(5), clock);
@@ -58,6 +31,15 @@ class ReadRouteTest {
         clock.advance(Duration.ofMillis(1));
         assertTrue(route.useReadEndpoint(), "the interval is over: time to probe the read endpoint again");
         assertTrue(route.fallingBack(), "still falling back until a probe succeeds");
+    }
+
+    @Test
+    void onlyOneCallerProbesAtATime() {
+        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused"));
+        clock.advance(Duration.ofSeconds(5));
+
+        assertTrue(route.useReadEndpoint(), "the first caller after the interval probes");
+        assertFalse(route.useReadEndpoint(), "the next one stays on the write endpoint meanwhile");
     }
 
     @Test

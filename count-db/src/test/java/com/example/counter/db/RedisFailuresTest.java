@@ -48,6 +48,17 @@ class RedisFailuresTest {
     }
 
     @Test
+    void timeoutsAreFoundAsCauseOrSuppressed() {
+        JedisConnectionException connectTimeout = new JedisConnectionException("Failed to connect to any host");
+        connectTimeout.addSuppressed(new java.net.SocketTimeoutException("Connect timed out"));
+
+        assertTrue(RedisFailures.timedOut(connectTimeout), "Jedis reports a connect timeout as suppressed");
+        assertTrue(RedisFailures.timedOut(new JedisConnectionException(new java.net.SocketTimeoutException("Read timed out"))));
+        assertFalse(RedisFailures.timedOut(new JedisConnectionException("Unexpected end of stream.")),
+                "a connection that a restart closed is no timeout");
+    }
+
+    @Test
     void errorCodeIsTheFirstWord() {
         assertEquals("READONLY", RedisFailures.errorCode("READONLY You can't write"));
         assertEquals("OOPS", RedisFailures.errorCode("OOPS"));

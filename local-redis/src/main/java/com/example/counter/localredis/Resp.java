@@ -48,7 +48,7 @@ public final class Resp {
             write(out, command);
             return read(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("redis on port " + port + ": " + String.join(" ", command[0]), e);
+            throw new UncheckedIOException("redis on port " + port + ": " + command[0], e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -32,15 +33,21 @@ public final class LocalSystemMain {
         int replicaPort = Integer.parseInt(required("counter.local.redis.replica-port"));
         Path redisDir = Path.of(required("counter.local.redis.dir"));
 
-        LocalRedis redis = LocalRedis.start(redisDir, masterPort, replicaPort,
-                System.getProperty("counter.local.redis.password", ""), List.of());
+        // From the environment, not a -D option: the command line is visible to every user (ps).
+        String password = Objects.requireNonNullElse(System.getenv("COUNTER_LOCAL_REDIS_PASSWORD"), "");
+        LocalRedis redis = LocalRedis.start(redisDir, masterPort, replicaPort, password, List.of());
         LOG.info(() -> "Redis master on 127.0.0.1:" + masterPort + ", replica on 127.0.0.1:" + replicaPort
                 + ", data in " + redisDir.toAbsolutePath());
 
-        Process liberty = startLiberty(wlp, serverName);
+        Process liberty;
+        try {
+            liberty = startLiberty(wlp, serverName);
+        } catch (RuntimeException | IOException e) {
+            redis.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(liberty, redis), "local-system-shutdown"));
-        int exit = liberty.waitFor();
-        System.exit(exit);
+        System.exit(liberty.waitFor());
     }
 
     private static Process startLiberty(Path wlp, String serverName) throws IOException {

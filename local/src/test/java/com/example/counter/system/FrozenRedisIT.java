@@ -36,7 +36,7 @@ class FrozenRedisIT {
                     "the first failure took " + first.toMillis() + " ms, more than about twice the timeout");
 
             // Once enough calls failed, the breaker opens and answers without waiting on Redis.
-            Duration fast = LocalSystem.await("the circuit breaker to open", Duration.ofSeconds(30), () -> {
+            LocalSystem.await("the circuit breaker to open", Duration.ofSeconds(30), () -> {
                 Duration took = timed(() -> last[0] = http.post("/inc"));
                 return took.toMillis() < 100 ? took : null;
             });
@@ -49,7 +49,6 @@ class FrozenRedisIT {
             }
             assertEquals(503, http.get("/health/ready").statusCode(), "not ready while the breaker is open");
             assertEquals(200, http.get("/health/live").statusCode(), "alive all the same: a restart would not help");
-            assertTrue(fast.toMillis() < 100);
         } finally {
             LocalSystem.redis().master().thaw();
         }

@@ -2,7 +2,6 @@ package com.example.counter.system;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.example.counter.client.CounterClient;
 import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
@@ -69,29 +69,10 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        await(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+        Await.until(what, timeout, condition);
     }
 
-    /** Polls until the supplier gives a non-null value, or fails after the timeout. */
     static <T> T await(String what, Duration timeout, Supplier<T> condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        RuntimeException last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T value = condition.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what, last);
+        return Await.value(what, timeout, condition);
     }
 }

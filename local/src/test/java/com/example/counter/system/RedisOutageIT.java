@@ -71,6 +71,25 @@ class RedisOutageIT {
     }
 
     @Test
+    void readsFallBackToTheMasterWhenTheReplicaHangs() {
+        var http = LocalSystem.http();
+        long stored = LocalSystem.storedCount();
+        LocalSystem.await("the replica to have the count", Duration.ofSeconds(10),
+                () -> Long.parseLong(http.get("/").body()) == stored);
+        LocalSystem.redis().replica().freeze();
+        try {
+            for (int i = 0; i < 20; i++) {
+                var read = http.get("/");
+                assertEquals(200, read.statusCode(), "read " + i + " with the replica hung: " + read.body());
+                assertEquals(Long.toString(stored), read.body());
+            }
+            assertEquals("UP", readinessOf("redis-read"), "web stays ready, reading from the master");
+        } finally {
+            LocalSystem.redis().replica().thaw();
+        }
+    }
+
+    @Test
     void webIncIsNotReadyAndAnswers503WhileTheMasterIsDownThenRecovers() throws Exception {
         try (CounterClient counter = LocalSystem.client()) {
             assertEquals("UP", readinessOf("redis-write"));

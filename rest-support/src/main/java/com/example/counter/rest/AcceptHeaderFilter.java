@@ -1,5 +1,8 @@
 package com.example.counter.rest;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
@@ -15,10 +18,13 @@ import jakarta.ws.rs.ext.Provider;
 @PreMatching
 public class AcceptHeaderFilter implements ContainerRequestFilter {
 
+    /** Commas between media ranges, not those inside a quoted parameter value. */
+    private static final Pattern MEDIA_RANGES = Pattern.compile(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+
     @Override
     public void filter(ContainerRequestContext request) {
-        for (String accept : request.getHeaders().getOrDefault(HttpHeaders.ACCEPT, java.util.List.of())) {
-            for (String range : accept.split(",")) {
+        for (String accept : request.getHeaders().getOrDefault(HttpHeaders.ACCEPT, List.of())) {
+            for (String range : MEDIA_RANGES.split(accept)) {
                 if (!range.isBlank() && !valid(range.trim())) {
                     throw new Problem(400, "Bad Request", "The Accept header is malformed.").toException();
                 }

@@ -21,12 +21,10 @@ public class ErrorPageServlet extends HttpServlet {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // Called directly rather than as an error page: there is nothing here.
         int status = code instanceof Integer integer ? integer : HttpServletResponse.SC_NOT_FOUND;
-        String title = status == 404 ? "Not Found" : status == 400 ? "Bad Request" : status < 500
-                ? "Client Error" : "Internal Server Error";
         response.setStatus(status);
         response.setContentType(Problem.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(new Problem(status, title, null).toJson());
+        ResponseHeadersFilter.HEADERS.forEach(response::setHeader);
+        response.getWriter().write(Problem.of(status, null).toJson());
     }
 }

@@ -13,6 +13,15 @@ public record Problem(int status, String title, String detail) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** A problem titled with the status's reason phrase (404: "Not Found"). */
+    public static Problem of(int status, String detail) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase()
+                : Response.Status.Family.familyOf(status) == Response.Status.Family.CLIENT_ERROR ? "Client Error"
+                : "Server Error";
+        return new Problem(status, title, detail);
+    }
+
     /** The JSON document; built with JSON-P so it does not depend on a JSON-B provider for this media type. */
     public String toJson() {
         JsonObjectBuilder json = Json.createObjectBuilder()
@@ -34,7 +43,6 @@ public record Problem(int status, String title, String detail) {
     public Response.ResponseBuilder toResponse() {
         return Response.status(status)
                 .type(MEDIA_TYPE)
-                .header("Cache-Control", "no-store")
                 .entity(toJson());
     }
 }

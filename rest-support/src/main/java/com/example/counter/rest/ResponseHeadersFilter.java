@@ -1,5 +1,7 @@
 package com.example.counter.rest;
 
+import java.util.Map;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -10,12 +12,16 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class ResponseHeadersFilter implements ContainerResponseFilter {
 
+    /**
+     * No-store: a count is stale the moment it is read, and GET /inc changes state, so no cache,
+     * browser or proxy may keep or replay either. Nosniff: browsers take the Content-Type as given.
+     */
+    static final Map<String, String> HEADERS = Map.of(
+            HttpHeaders.CACHE_CONTROL, "no-store",
+            "X-Content-Type-Options", "nosniff");
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        // A count is stale the moment it is read, and GET /inc changes state: no cache, browser or
-        // proxy may keep or replay either.
-        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
-        // Browsers must take the Content-Type as given (no sniffing a count into HTML).
-        response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+        HEADERS.forEach(response.getHeaders()::putSingle);
     }
 }

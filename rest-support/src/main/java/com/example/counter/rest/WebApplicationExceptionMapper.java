@@ -34,11 +34,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             // A redirect raised as an exception, or a problem this application wrote itself.
             return original;
         }
-        Response.StatusType statusInfo = original.getStatusInfo();
-        String title = statusInfo.getReasonPhrase() == null || statusInfo.getReasonPhrase().isEmpty()
-                ? Response.Status.Family.familyOf(status).name()
-                : statusInfo.getReasonPhrase();
-        Response.ResponseBuilder response = new Problem(status, title, DETAILS.get(status)).toResponse();
+        Response.ResponseBuilder response = Problem.of(status, DETAILS.get(status)).toResponse();
         KEPT_HEADERS.forEach(name -> {
             String value = original.getHeaderString(name);
             if (value != null) {

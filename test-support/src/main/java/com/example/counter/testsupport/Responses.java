@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.StringReader;
 import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -23,11 +24,7 @@ public final class Responses {
     }
 
     public static JsonObject json(HttpResponse<String> response) {
-        try (var reader = Json.createReader(new StringReader(response.body()))) {
-            return reader.readObject();
-        } catch (JsonException e) {
-            return fail("not a JSON object: " + response.body(), e);
-        }
+        return parse(response.body());
     }
 
     public static void assertStatus(int expected, HttpResponse<String> response) {
@@ -43,14 +40,29 @@ public final class Responses {
     /** An RFC 9457 problem with this status, and nothing in it that a client should not see. */
     public static JsonObject assertProblem(int status, HttpResponse<String> response) {
         assertStatus(status, response);
-        assertContentType("application/problem+json", response);
-        JsonObject problem = json(response);
-        assertEquals(status, problem.getInt("status", -1), () -> "the problem's status: " + response.body());
-        assertFalse(problem.getString("title", "").isBlank(), () -> "a problem has a title: " + response.body());
-        String body = response.body();
-        assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("at com."),
-                () -> "exception text or a stack trace leaked into: " + body);
+        return assertProblem(status, contentType(response), response.body());
+    }
+
+    /** The same, for a response read some other way (see {@link RawHttp}). */
+    public static JsonObject assertProblem(int status, String contentType, String body) {
+        assertTrue(contentType != null && contentType.startsWith("application/problem+json"),
+                () -> "expected problem details but the Content-Type was '" + contentType + "': " + body);
+        JsonObject problem = parse(body);
+        assertEquals(status, problem.getInt("status", -1), () -> "the problem's status: " + body);
+        assertFalse(problem.getString("title", "").isBlank(), () -> "a problem has a title: " + body);
+        assertFalse(STACK_TRACE.matcher(body).find(), () -> "exception text or a stack trace leaked into: " + body);
         return problem;
+    }
+
+    /** An exception's name, or a stack frame, raw or escaped in JSON ("\tat x.y(Z.java:1)"). */
+    private static final Pattern STACK_TRACE = Pattern.compile("Exception|Error:|(\\t|\t)at |\\.java:\\d+");
+
+    private static JsonObject parse(String body) {
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        } catch (JsonException e) {
+            return fail("not a JSON object: " + body, e);
+        }
     }
 
     /** The body of a plain-text count, as a number. */

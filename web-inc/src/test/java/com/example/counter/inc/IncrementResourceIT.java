@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
@@ -48,6 +49,8 @@ class IncrementResourceIT {
     void setUp() throws URISyntaxException {
         // The context root, /inc, without a trailing slash: the URL users type.
         http = new Http(base.toURI().resolve("/"));
+        // A test before may have opened the circuit breaker: start from a ready service.
+        Await.until("the service to be ready", Duration.ofSeconds(30), () -> http.get("/health/ready").statusCode() == 200);
     }
 
     private long storedCount() {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
@@ -49,6 +50,8 @@ class CountResourceIT {
     @BeforeEach
     void setUp() throws URISyntaxException {
         http = new Http(base.toURI());
+        // A test before may have opened the circuit breaker: start from a ready service.
+        Await.until("the service to be ready", Duration.ofSeconds(30), () -> http.get("/health/ready").statusCode() == 200);
     }
 
     /** Stores a count on the master and waits until the replica has it. */

@@ -248,6 +248,24 @@ class JedisCountDBIT {
     }
 
     @Test
+    void afterTooFewAcknowledgementsARetryWithTheSameKeyCountsOnce() {
+        IdempotencyKey key = new IdempotencyKey("durable-" + UUID.randomUUID());
+        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
+            JedisCountDB db = db(durable);
+            redis.replica().stop();
+            try {
+                assertThrows(CountDBUnavailableException.class, () -> db.increment(key),
+                        "no replica acknowledged: the answer is 503, though the master applied it");
+            } finally {
+                redis.replica().start().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
+            }
+
+            assertEquals(new Increment(1, true), db.increment(key), "the retry replays the first increment");
+            assertEquals("1", redis.replica().call("GET", this.key), "and the replica has it");
+        }
+    }
+
+    @Test
     void connectionsAreReturnedToThePools() {
         JedisCountDB db = db(connections);
         for (int i = 0; i < 50; i++) {

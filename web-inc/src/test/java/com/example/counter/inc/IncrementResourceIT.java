@@ -211,6 +211,16 @@ class IncrementResourceIT {
     }
 
     @Test
+    void noWelcomePageWhereNoApplicationIs() {
+        // This server has only web-inc, at /inc: nothing is at /, and Liberty must not say who it is.
+        HttpResponse<String> response = http.get("/");
+
+        assertEquals(404, response.statusCode(), response.body());
+        assertTrue(!response.body().contains("Liberty") && !response.body().contains("Welcome"),
+                "Liberty's welcome page is off: " + response.body());
+    }
+
+    @Test
     void healthEndpointsAreUp() {
         for (String check : new String[] {"/health/started", "/health/live", "/health/ready"}) {
             HttpResponse<String> response = http.get(check);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +48,7 @@ class OpenShiftTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Render> openShiftRenders() {
-        return Render.all().filter(Render::forOpenShift);
+        return Render.openShift();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,13 +110,18 @@ class OpenShiftTest {
             Path containerfile = context.resolve(strategy.getDockerStrategy().getDockerfilePath());
             assertTrue(Files.isRegularFile(containerfile), where + " builds "
                     + strategy.getDockerStrategy().getDockerfilePath() + ", which this repository does not have");
+            String release = Repository.pom("/project/version");
+            assertEquals(Map.of("MODULE", build.getMetadata().getName(), "VERSION", release),
+                    strategy.getDockerStrategy().getBuildArgs().stream().collect(Collectors.toMap(
+                            arg -> arg.getName(), arg -> arg.getValue())),
+                    where + " must build its own module, labelled with the release version");
             var output = build.getSpec().getOutput().getTo();
             assertEquals("ImageStreamTag", output.getKind(), where + " must push to an ImageStreamTag");
             String stream = output.getName().split(":", 2)[0];
             assertTrue(manifests.find(ImageStream.class, stream).isPresent(),
                     where + " pushes to ImageStream " + stream + ", which does not exist");
-            assertEquals(Repository.pom("/project/version"), Images.tag(output.getName()).orElse(""),
-                    where + " must tag its image with the project version, as the manifests do");
+            assertEquals(release, Manifests.tag(output.getName()).orElse(""),
+                    where + " must tag its image with the release version, as the manifests do");
             assertTrue(build.getSpec().getTriggers().stream().anyMatch(t -> "ConfigChange".equals(t.getType())),
                     where + " must build when created, so a new project gets its images with nothing to start");
         }));
@@ -129,11 +135,11 @@ class OpenShiftTest {
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : manifests.all(Deployment.class)) {
             String where = describe(deployment);
-            List<ImageTrigger> triggers = ImageTrigger.of(deployment);
+            List<Manifests.ImageTrigger> triggers = Manifests.imageTriggers(deployment);
             var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
             checks.add(() -> assertEquals(containers.size(), triggers.size(),
                     where + " must take the image of each container from an image trigger"));
-            for (ImageTrigger trigger : triggers) {
+            for (Manifests.ImageTrigger trigger : triggers) {
                 checks.add(() -> {
                     assertEquals("ImageStreamTag", trigger.kind(), where + " trigger kind");
                     assertTrue(trigger.namespace().isEmpty(), where + " trigger names a namespace: it must use its own");
@@ -146,8 +152,9 @@ class OpenShiftTest {
                             .findFirst()
                             .orElseGet(() -> fail(where + " follows " + trigger.imageStreamTag()
                                     + ", which no BuildConfig pushes"));
-                    assertEquals(Path.of(deployment.getMetadata().getName(), "Containerfile"),
-                            Path.of(build.getSpec().getStrategy().getDockerStrategy().getDockerfilePath()),
+                    assertTrue(build.getSpec().getStrategy().getDockerStrategy().getBuildArgs().stream().anyMatch(arg ->
+                                    arg.getName().equals("MODULE") && arg.getValue().equals(deployment.getMetadata()
+                                            .getName())),
                             where + " runs the image of " + describe(build) + ", built from another module");
                 });
             }
@@ -164,7 +171,7 @@ class OpenShiftTest {
         List<Executable> checks = new ArrayList<>();
         for (Manifests.Workload workload : manifests.workloads()) {
             Map<String, String> labels = workload.owner().getMetadata().getLabels();
-            checks.add(() -> assertEquals(RUNTIMES.get(labels.get(Labels.NAME)), labels.get(RUNTIME),
+            checks.add(() -> assertEquals(RUNTIMES.get(labels.get(Manifests.NAME)), labels.get(RUNTIME),
                     workload + " " + RUNTIME + " (its icon)"));
             List<JsonNode> arrows = connectsTo(workload.owner());
             for (JsonNode arrow : arrows) {

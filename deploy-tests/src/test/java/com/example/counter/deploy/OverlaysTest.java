@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /** dev is small and self-contained; prod is redundant, bigger, and keeps its password out of Git. */
 class OverlaysTest {
 
-    private final Manifests dev = Combination.overlay("dev").manifests();
-    private final Manifests prod = Combination.overlay("prod").manifests();
+    private final Manifests dev = Render.Combination.overlay("dev").manifests();
+    private final Manifests prod = Render.Combination.overlay("prod").manifests();
 
     @Test
     void devRunsOnePodPerServiceAndOneRedisReplica() {
@@ -54,8 +54,8 @@ class OverlaysTest {
     @Test
     void prodTakesThePasswordFromASecretTheOperatorCreates() {
         assertTrue(prod.all(Secret.class).isEmpty(), "prod must not carry a Secret: the operator creates it");
-        assertTrue(OperatorProvided.of(Combination.overlay("prod")).secretKeys("redis-auth").contains("password"),
-                "prod's " + OperatorProvided.FILE + " must declare the redis-auth Secret");
+        assertTrue(Render.Combination.overlay("prod").operatorProvided().secretKeys("redis-auth").contains("password"),
+                "prod's operator-provided.yaml must declare the redis-auth Secret");
     }
 
     @Test
@@ -73,12 +73,14 @@ class OverlaysTest {
                 })));
     }
 
+    /** A tag can be pushed again; a digest names one image for good, and a new one rolls the pods. */
     @Test
-    void prodDeploysImagesFromARegistry() {
+    void prodDeploysTheServicesFromARegistryByDigest() {
         assertAll(prod.all(Deployment.class).stream().map(deployment -> () -> {
             String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-            assertFalse(image.startsWith("localhost/"),
-                    "prod " + describe(deployment) + " runs a local image: " + image);
+            assertFalse(image.startsWith("localhost/"), "prod " + describe(deployment) + " runs a local image: " + image);
+            assertTrue(image.matches(".+@sha256:[0-9a-f]{64}"), "prod " + describe(deployment)
+                    + " must run its image by digest, not " + image);
         }));
     }
 
@@ -96,9 +98,9 @@ class OverlaysTest {
     /** A variable of the Redis container, as its ConfigMap gives it. */
     private static String redisSetting(Manifests manifests, String name) {
         Container container = redis(manifests).getSpec().getTemplate().getSpec().getContainers().get(0);
-        return PodConfiguration.environment(container, manifests, OperatorProvided.nothing()).stream()
+        return manifests.environment(container, Render.OperatorProvided.nothing()).stream()
                 .filter(variable -> variable.name().equals(name)).findFirst()
-                .flatMap(PodConfiguration.Variable::value)
+                .flatMap(Manifests.Variable::value)
                 .orElseThrow(() -> new AssertionError("the Redis container gets no " + name));
     }
 

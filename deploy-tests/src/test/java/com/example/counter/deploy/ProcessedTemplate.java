@@ -134,8 +134,8 @@ record ProcessedTemplate(Map<String, String> givenValues) implements Render {
     }
 
     @Override
-    public OperatorProvided operatorProvided() {
-        return OperatorProvided.nothing(); // the Template creates its Secret too
+    public Render.OperatorProvided operatorProvided() {
+        return Render.OperatorProvided.nothing(); // the Template creates its Secret too
     }
 
     @Override

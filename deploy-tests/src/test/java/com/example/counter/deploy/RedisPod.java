@@ -3,8 +3,6 @@ package com.example.counter.deploy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.example.counter.localredis.RedisServerBinary;
-import com.example.counter.localredis.Resp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,23 +11,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 
 /**
  * A redis-server started on 127.0.0.1 by the StatefulSet's redis-start.sh, as pod {@code redis-N}
- * starts it. The binary and the RESP client are the local-redis module's; what is this module's
- * own is running the role script. Closing it stops the server; servers left running when the JVM
- * exits are stopped then.
+ * starts it. The server is {@code $REDIS_SERVER} (or {@code -Dcounter.redis-server}), else the
+ * {@code redis-server} on the PATH: the Redis version the manifests deploy ({@link #version()}).
+ * Closing it stops the server; servers left running when the JVM exits are stopped then.
  */
 final class RedisPod implements AutoCloseable {
 
     static final Path SCRIPTS = Repository.KUSTOMIZE.resolve("base/redis");
-    static final Duration STARTUP = Duration.ofSeconds(20);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration STARTUP = Duration.ofSeconds(20);
+    private static final int CALL_TIMEOUT_MILLIS = 2000;
 
     /** The ports these tests may use: loopback only, in a range no other test of the project takes. */
     private static final int FIRST_PORT = 16400;
@@ -53,6 +55,20 @@ final class RedisPod implements AutoCloseable {
         this.log = log;
     }
 
+    /** The redis-server these tests run, found as the class comment says. */
+    static Path server() {
+        return Optional.ofNullable(System.getProperty("counter.redis-server")).or(() -> Optional.ofNullable(
+                        System.getenv("REDIS_SERVER"))).filter(path -> !path.isBlank()).map(Path::of)
+                .orElseGet(() -> Repository.tool("redis-server", "apt-get install redis-server, or set REDIS_SERVER"));
+    }
+
+    /** Its version, such as 7.0.15, from {@code redis-server --version}. */
+    static String version() {
+        Repository.Result result = Repository.run(Map.of(), server(), "--version");
+        var version = java.util.regex.Pattern.compile("v=(\\d+\\.\\d+\\.\\d+)").matcher(result.stdout());
+        return version.find() ? version.group(1) : fail("no version in " + result.describe());
+    }
+
     /**
      * Runs redis-start.sh as pod {@code podName} would, with the in-cluster addresses replaced by
      * local ones, and waits until the server answers.
@@ -60,18 +76,41 @@ final class RedisPod implements AutoCloseable {
      * @param extraEnvironment more variables for the script, such as the master's address
      */
     static RedisPod start(Path workDir, String podName, int port, String password, Map<String, String> extraEnvironment) {
+        RedisPod redis = launch(workDir, podName, port, password, extraEnvironment);
+        await(podName + " answering PING on port " + port).atMost(STARTUP).until(redis::answersPing);
+        return redis;
+    }
+
+    /** Runs redis-start.sh, and its result if it exits within the startup time instead of serving. */
+    static Repository.Result startExpectingRefusal(Path workDir, String podName, int port, String password,
+            Map<String, String> extraEnvironment) {
+        RedisPod redis = launch(workDir, podName, port, password, extraEnvironment);
+        try {
+            if (!redis.process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+                redis.close();
+                return fail(podName + " started instead of refusing:\n" + redis.log());
+            }
+            return new Repository.Result(java.util.List.of("redis-start.sh"), redis.process.exitValue(), "", redis.log());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            RUNNING.remove(redis.process);
+        }
+    }
+
+    private static RedisPod launch(Path workDir, String podName, int port, String password,
+            Map<String, String> extraEnvironment) {
         Path podDir = workDir.resolve(podName);
         Path log = podDir.resolve("redis.log");
         try {
             Files.createDirectories(podDir.resolve("data"));
             ProcessBuilder builder = new ProcessBuilder("sh", SCRIPTS.resolve("redis-start.sh").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment(podName, port, password, podDir));
             builder.environment().putAll(extraEnvironment);
             RedisPod redis = new RedisPod(builder.start(), port, password, log);
             RUNNING.add(redis.process);
-            await(podName + " answering PING on port " + port).atMost(STARTUP).until(redis::answersPing);
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + podName, e);
@@ -105,28 +144,32 @@ final class RedisPod implements AutoCloseable {
         return port;
     }
 
-    /**
-     * One command, authenticated with the server's password; its reply as {@link Resp#call} gives
-     * it. An error reply is thrown as {@link Resp.ErrorReply}.
-     */
-    Object call(String... command) {
-        return Resp.call(port, password, CALL_TIMEOUT, command);
+    /** Calls the server, authenticated with its password, on a connection of its own. */
+    <T> T call(Function<Jedis, T> command) {
+        return call(port, password, command);
+    }
+
+    static <T> T call(int port, String password, Function<Jedis, T> command) {
+        try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder()
+                .password(password).timeoutMillis(CALL_TIMEOUT_MILLIS).build())) {
+            return command.apply(jedis);
+        }
     }
 
     /** The value of one setting, from CONFIG GET. */
     String config(String name) {
-        return ((List<?>) call("CONFIG", "GET", name)).get(1).toString();
+        return call(jedis -> jedis.configGet(name).get(name));
     }
 
     /** redis-probe.sh in one of its modes, as the kubelet runs it in this server's pod. */
-    Command.Result probe(String mode, String password) {
+    Repository.Result probe(String mode, String password) {
         return runProbe(Map.of("REDISCLI_AUTH", password, "REDIS_LISTEN_PORT", String.valueOf(port)), mode);
     }
 
     /** redis-probe.sh in one of its modes, with the given environment; it needs redis-cli on the PATH. */
-    static Command.Result runProbe(Map<String, String> environment, String mode) {
-        Command.require("redis-cli", "apt-get install redis-tools");
-        return Command.run(environment, Path.of("/bin/sh"), SCRIPTS.resolve("redis-probe.sh").toString(), mode);
+    static Repository.Result runProbe(Map<String, String> environment, String mode) {
+        Repository.tool("redis-cli", "apt-get install redis-tools");
+        return Repository.run(environment, Path.of("/bin/sh"), SCRIPTS.resolve("redis-probe.sh").toString(), mode);
     }
 
     String log() {
@@ -138,7 +181,7 @@ final class RedisPod implements AutoCloseable {
             fail("redis-start.sh exited with " + process.exitValue() + ":\n" + log());
         }
         try {
-            return "PONG".equals(call("PING"));
+            return "PONG".equals(call(Jedis::ping));
         } catch (RuntimeException notYet) {
             return false;
         }
@@ -174,19 +217,16 @@ final class RedisPod implements AutoCloseable {
         }
     }
 
-    /**
-     * A directory with the project's redis-server (local-redis finds or unpacks it) under the name
-     * the script runs, so the script finds it on the PATH as it does in the images.
-     */
+    /** A directory with the server under the name the script runs, so it finds it on the PATH as in the images. */
     private static synchronized Path serverDirectory() {
         Path directory = Repository.TARGET.resolve("redis-server");
         Path link = directory.resolve("redis-server");
         try {
-            if (!Files.isExecutable(link)) {
-                Path binary = RedisServerBinary.locate(Repository.TARGET.resolve("redis-server-binary"));
+            Path server = server().toAbsolutePath();
+            if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).equals(server)) {
                 Files.createDirectories(directory);
                 Files.deleteIfExists(link);
-                Files.createSymbolicLink(link, binary.toAbsolutePath());
+                Files.createSymbolicLink(link, server);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot put redis-server into " + directory, e);

@@ -42,7 +42,7 @@ class TemplateTest {
     @Test
     void isWhatItsGeneratorMakesOfTheKustomization(@TempDir Path work) {
         Path generated = work.resolve("template.yaml");
-        Command.Result result = Command.run(Path.of("/bin/sh"), GENERATOR.toString(), generated.toString());
+        Repository.Result result = Repository.run(Map.of(), Path.of("/bin/sh"), GENERATOR.toString(), generated.toString());
         assertTrue(result.succeeded(), result.describe());
 
         // Compared as YAML trees, so another kustomize version's formatting does not matter.
@@ -83,11 +83,11 @@ class TemplateTest {
      */
     @Test
     void givesTheObjectsOfTheKustomizationAndTheSecretWithTheSameValues() {
-        Manifests kustomization = Combination.openShift().manifests();
+        Manifests kustomization = Render.Combination.openShift().manifests();
         BuildConfig build = kustomization.all(BuildConfig.class).get(0);
         HorizontalPodAutoscaler autoscaler = kustomization.all(HorizontalPodAutoscaler.class).get(0);
         Map<String, String> values = Map.of(
-                "APPLICATION_NAME", build.getMetadata().getLabels().get(Labels.PART_OF),
+                "APPLICATION_NAME", build.getMetadata().getLabels().get(Manifests.PART_OF),
                 "ROUTE_SUBDOMAIN", kustomization.all(Route.class).get(0).getSpec().getSubdomain(),
                 "GIT_URL", build.getSpec().getSource().getGit().getUri(),
                 "GIT_REF", build.getSpec().getSource().getGit().getRef(),
@@ -98,7 +98,7 @@ class TemplateTest {
         Map<String, HasMetadata> fromTemplate = byKindAndName(new ProcessedTemplate(values).manifests());
         HasMetadata secret = fromTemplate.remove("Secret redis-auth");
 
-        assertEquals(Set.of("redis-auth"), OperatorProvided.of(Combination.openShift()).secretNames(),
+        assertEquals(Set.of("redis-auth"), Render.Combination.openShift().operatorProvided().secrets().keySet(),
                 "`oc apply -k openshift/` must expect the one Secret that the Template creates");
         assertTrue(secret instanceof Secret s && "the same as the operator's".equals(s.getStringData().get("password")),
                 "the Template must create the Secret redis-auth with the password: " + secret);
@@ -123,9 +123,9 @@ class TemplateTest {
 
         assertAll(
                 () -> assertAll(manifests.all().stream().map(object -> () -> assertEquals("shop",
-                        object.getMetadata().getLabels().get(Labels.PART_OF), describe(object) + " application"))),
+                        object.getMetadata().getLabels().get(Manifests.PART_OF), describe(object) + " application"))),
                 () -> assertAll(manifests.workloads().stream().map(workload -> () -> assertEquals("shop",
-                        workload.podLabels().get(Labels.PART_OF), workload + " pods' application"))),
+                        workload.podLabels().get(Manifests.PART_OF), workload + " pods' application"))),
                 () -> assertAll(manifests.all(Route.class).stream().map(route -> () -> assertEquals("shop-counter",
                         route.getSpec().getSubdomain(), describe(route) + " subdomain"))),
                 () -> assertAll(manifests.all(BuildConfig.class).stream().map(build -> () -> assertEquals(

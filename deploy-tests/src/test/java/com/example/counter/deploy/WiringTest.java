@@ -1,6 +1,8 @@
 package com.example.counter.deploy;
 
 import static com.example.counter.deploy.Manifests.describe;
+import static com.example.counter.deploy.Manifests.selector;
+import static com.example.counter.deploy.Manifests.show;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,37 +13,58 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every reference between the rendered objects resolves: selectors, ports, probes, names and keys. */
+/**
+ * Every reference between the rendered objects resolves (selectors, ports, probes, names, keys,
+ * Redis host names), and the services get only configuration the code reads: each COUNTER_*
+ * variable is the environment form of a key in a module's microprofile-config.properties, where
+ * every key the code reads has its default, so a renamed key or a typo fails here, not in a pod.
+ */
 class WiringTest {
+
+    /** Without these the services would talk to the defaults in the WARs: a Redis on localhost. */
+    private static final Set<String> REQUIRED = Set.of(
+            "COUNTER_REDIS_WRITE_URI", "COUNTER_REDIS_READ_URI", "COUNTER_REDIS_PASSWORD");
+    private static final String PASSWORD = "COUNTER_REDIS_PASSWORD";
+    /** The environment variables redis-start.sh reads: ${NAME} and ${NAME:-default}. */
+    private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[}:]");
+    /** The environment variable name for each configuration key, e.g. COUNTER_KEY for counter.key. */
+    private static final Map<String, String> KEYS_BY_VARIABLE = configurationKeys().stream()
+            .collect(Collectors.toMap(WiringTest::environmentForm, Function.identity(), (a, b) -> a));
 
     static Stream<Render> renders() {
         return Render.all();
@@ -49,17 +72,12 @@ class WiringTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void workloadsSelectTheirOwnPods(Render render) {
-        List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : render.manifests().workloads()) {
-            checks.add(() -> assertTrue(Labels.matches(Labels.of(workload.selector(), workload.toString()),
-                    workload.podLabels()), workload + ": the selector does not match the pod labels"));
-            workload.pod().getTopologySpreadConstraints().forEach(spread -> checks.add(() -> assertTrue(
-                    Labels.matches(Labels.of(spread.getLabelSelector(), workload + " topology spread"),
-                            workload.podLabels()),
-                    workload + ": the topology spread constraint selects other pods than its own")));
-        }
-        assertAll(checks);
+    void workloadsAndTheirSpreadSelectTheirOwnPods(Render render) {
+        assertAll(render.manifests().workloads().stream().flatMap(workload -> Stream.concat(
+                Stream.of(workload.selector()), workload.pod().getTopologySpreadConstraints().stream()
+                        .map(spread -> spread.getLabelSelector()))
+                .map(selector -> () -> assertTrue(Manifests.matches(selector(selector, workload.toString()),
+                        workload.podLabels()), workload + ": " + selector.getMatchLabels() + " misses its pods"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,9 +89,8 @@ class WiringTest {
             assertFalse(selected.isEmpty(), describe(service) + " selects no pods");
             for (ServicePort port : service.getSpec().getPorts()) {
                 IntOrString target = Optional.ofNullable(port.getTargetPort()).orElse(new IntOrString(port.getPort()));
-                selected.forEach(workload -> assertTrue(opens(workload, target),
-                        describe(service) + " port " + port.getName() + " targets " + show(target)
-                                + ", which no container of " + workload + " declares"));
+                selected.forEach(workload -> assertTrue(workload.opens(target), describe(service) + " port "
+                        + port.getName() + " targets " + show(target) + ", which " + workload + " does not open"));
             }
         }));
     }
@@ -83,14 +100,11 @@ class WiringTest {
     void serviceProbesAreMicroProfileHealthOnTheirHttpPort(Render render) {
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : render.manifests().all(Deployment.class)) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
-                String where = describe(deployment) + " container " + container.getName();
-                checks.add(() -> assertHealthProbe(where + " startupProbe", container.getStartupProbe(),
-                        "/health/started", container));
-                checks.add(() -> assertHealthProbe(where + " livenessProbe", container.getLivenessProbe(),
-                        "/health/live", container));
-                checks.add(() -> assertHealthProbe(where + " readinessProbe", container.getReadinessProbe(),
-                        "/health/ready", container));
+            for (Container c : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                String where = describe(deployment) + " container " + c.getName();
+                checks.add(() -> assertHealthProbe(where + " startupProbe", c.getStartupProbe(), "/health/started", c));
+                checks.add(() -> assertHealthProbe(where + " livenessProbe", c.getLivenessProbe(), "/health/live", c));
+                checks.add(() -> assertHealthProbe(where + " readinessProbe", c.getReadinessProbe(), "/health/ready", c));
             }
         }
         assertFalse(checks.isEmpty(), render + " has no Deployments");
@@ -101,117 +115,99 @@ class WiringTest {
         assertNotNull(probe, where + " is missing");
         assertNotNull(probe.getHttpGet(), where + " must be an HTTP GET of " + path);
         assertEquals(path, probe.getHttpGet().getPath(), where + " path");
-        assertTrue(ports(container).anyMatch(port -> refersTo(probe.getHttpGet().getPort(), port)
-                        && "http".equals(port.getName())),
-                where + " must use the container's http port, not " + show(probe.getHttpGet().getPort()));
+        assertTrue(container.getPorts().stream().anyMatch(port -> Manifests.refersTo(probe.getHttpGet().getPort(), port)
+                && "http".equals(port.getName())), where + " must use the container's http port");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void execProbesKeepPasswordsOffTheirCommandLine(Render render) {
-        List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : render.manifests().workloads()) {
-            for (Container container : workload.allContainers()) {
-                Stream.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())
+    void execProbesTakeThePasswordFromTheEnvironmentNotTheirCommandLine(Render render) {
+        assertAll(render.manifests().workloads().stream().flatMap(workload -> workload.allContainers().stream()
+                .flatMap(container -> Stream.of(container.getStartupProbe(), container.getLivenessProbe(),
+                                container.getReadinessProbe())
                         .filter(probe -> probe != null && probe.getExec() != null)
-                        .forEach(probe -> checks.add(() -> {
+                        .map(probe -> () -> {
                             List<String> command = probe.getExec().getCommand();
-                            String where = workload + " container " + container.getName() + " probe " + command;
-                            assertFalse(command.isEmpty(), where + " has no command");
+                            String where = workload + " probe " + command;
                             assertTrue(command.stream().noneMatch(arg -> arg.equals("-a") || arg.startsWith("--pass")
                                     || arg.startsWith("--user")), where + " passes credentials as arguments");
-                            if (String.join(" ", command).contains("redis")) {
-                                assertTrue(fromSecret(container, "REDISCLI_AUTH"), where
-                                        + ": redis-cli must find the password in REDISCLI_AUTH, from a Secret");
-                            }
-                        }));
-            }
-        }
-        assertAll(checks);
+                            assertTrue(container.getEnv().stream().anyMatch(env -> env.getName().equals("REDISCLI_AUTH")
+                                            && env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null),
+                                    where + ": redis-cli must find the password in REDISCLI_AUTH, from a Secret");
+                        }))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void ingressBackendsAreServicePorts(Render render) {
+    void ingressesSendIncToWebIncAndEverythingElseToWebOnExistingPorts(Render render) {
         Manifests manifests = render.manifests();
-        List<Executable> checks = new ArrayList<>();
-        for (Ingress ingress : manifests.all(Ingress.class)) {
-            ingress.getSpec().getRules().stream()
-                    .flatMap(rule -> rule.getHttp().getPaths().stream())
-                    .forEach(path -> checks.add(() -> assertBackend(manifests, describe(ingress), path)));
-        }
-        assertAll(checks);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("renders")
-    void ingressRoutesIncToWebIncAndEverythingElseToWeb(Render render) {
-        assertAll(render.manifests().all(Ingress.class).stream().map(ingress -> () -> {
+        assertAll(manifests.all(Ingress.class).stream().map(ingress -> () -> {
             Map<String, String> routes = new HashMap<>();
             ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream()).forEach(path -> {
-                assertEquals("Prefix", path.getPathType(), describe(ingress) + " path " + path.getPath() + " type");
-                routes.put(path.getPath(), path.getBackend().getService().getName());
+                String where = describe(ingress) + " path " + path.getPath();
+                assertEquals("Prefix", path.getPathType(), where + " type");
+                var backend = path.getBackend().getService();
+                Service service = manifests.service(backend.getName())
+                        .orElseGet(() -> fail(where + " sends to Service " + backend.getName() + ", which does not exist"));
+                assertTrue(service.getSpec().getPorts().stream().anyMatch(port -> backend.getPort().getName() != null
+                        ? backend.getPort().getName().equals(port.getName())
+                        : backend.getPort().getNumber().equals(port.getPort())), where + " names a port the Service lacks");
+                routes.put(path.getPath(), service.getSpec().getSelector().get(Manifests.NAME));
             });
-            assertEquals(Map.of("/inc", "web-inc", "/", "web"), routes, describe(ingress) + " routes");
-            assertTrue(ingress.getMetadata().getAnnotations().keySet().stream()
-                            .noneMatch(key -> key.contains("rewrite")),
+            assertEquals(Map.of("/inc", "web-inc", "/", "web"), routes, describe(ingress) + ": path to the pods' name");
+            assertTrue(ingress.getMetadata().getAnnotations().keySet().stream().noneMatch(key -> key.contains("rewrite")),
                     describe(ingress) + " must pass paths on unchanged: each WAR serves its own context root");
         }));
     }
 
-    private static void assertBackend(Manifests manifests, String ingress, HTTPIngressPath path) {
-        String where = ingress + " path " + path.getPath();
-        IngressServiceBackend backend = path.getBackend().getService();
-        assertNotNull(backend, where + " has no Service backend");
-        Service service = manifests.service(backend.getName())
-                .orElseGet(() -> fail(where + " sends to Service " + backend.getName() + ", which does not exist"));
-        assertTrue(service.getSpec().getPorts().stream().anyMatch(port -> backend.getPort().getName() != null
-                        ? backend.getPort().getName().equals(port.getName())
-                        : backend.getPort().getNumber().equals(port.getPort())),
-                where + " sends to a port that Service " + backend.getName() + " does not have");
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void statefulSetsHaveTheirHeadlessService(Render render) {
+    void statefulSetsHaveTheirHeadlessServiceAndTheirOwnVolumes(Render render) {
         Manifests manifests = render.manifests();
         assertAll(manifests.all(StatefulSet.class).stream().map(statefulSet -> () -> {
             String where = describe(statefulSet) + " serviceName " + statefulSet.getSpec().getServiceName();
             Service service = manifests.service(statefulSet.getSpec().getServiceName())
                     .orElseGet(() -> fail(where + " does not exist"));
             assertEquals("None", service.getSpec().getClusterIP(), where + " must be headless (clusterIP: None)");
-            assertTrue(Labels.matches(service.getSpec().getSelector(),
+            assertTrue(Manifests.matches(service.getSpec().getSelector(),
                     statefulSet.getSpec().getTemplate().getMetadata().getLabels()), where + " must select its pods");
+            var claims = statefulSet.getSpec().getVolumeClaimTemplates();
+            assertFalse(claims.isEmpty(), describe(statefulSet) + " has no volumeClaimTemplates: its data would"
+                    + " not survive a restart");
+            claims.forEach(claim -> assertTrue(statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(container -> container.getVolumeMounts().stream())
+                    .anyMatch(mount -> mount.getName().equals(claim.getMetadata().getName())),
+                    describe(statefulSet) + " mounts no volume from its claim " + claim.getMetadata().getName()));
         }));
     }
 
+    /** Each Deployment has an autoscaler that owns its replicas, and every workload a disruption budget. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void autoscalersOwnTheReplicasOfExistingWorkloads(Render render) {
+    void autoscalersAndDisruptionBudgetsCoverOneExistingWorkloadEach(Render render) {
         Manifests manifests = render.manifests();
-        assertAll(manifests.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> {
+        List<HorizontalPodAutoscaler> autoscalers = manifests.all(HorizontalPodAutoscaler.class);
+        List<PodDisruptionBudget> budgets = manifests.all(PodDisruptionBudget.class);
+        Stream<Executable> scaled = autoscalers.stream().map(autoscaler -> () -> {
             var target = autoscaler.getSpec().getScaleTargetRef();
             String where = describe(autoscaler) + " target " + target.getKind() + " " + target.getName();
-            Integer replicas = switch (target.getKind()) {
-                case "Deployment" -> manifests.find(Deployment.class, target.getName())
-                        .orElseGet(() -> fail(where + " does not exist")).getSpec().getReplicas();
-                case "StatefulSet" -> manifests.find(StatefulSet.class, target.getName())
-                        .orElseGet(() -> fail(where + " does not exist")).getSpec().getReplicas();
-                default -> fail(where + ": only Deployments and StatefulSets are scaled here");
-            };
-            assertNull(replicas, where + " sets replicas: each apply would reset what the autoscaler chose");
+            assertEquals("Deployment", target.getKind(), where + ": only Deployments are scaled here");
+            assertNull(manifests.find(Deployment.class, target.getName()).orElseGet(() -> fail(where + " does not exist"))
+                    .getSpec().getReplicas(), where + " sets replicas: each apply would reset what the autoscaler chose");
             assertTrue(autoscaler.getSpec().getMinReplicas() <= autoscaler.getSpec().getMaxReplicas(),
                     describe(autoscaler) + " minReplicas is above maxReplicas");
-        }));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("renders")
-    void disruptionBudgetsCoverOneWorkloadEach(Render render) {
-        Manifests manifests = render.manifests();
-        assertAll(manifests.all(PodDisruptionBudget.class).stream().map(budget -> () -> assertEquals(1,
-                manifests.selectedBy(Labels.of(budget.getSpec().getSelector(), describe(budget))).size(),
-                describe(budget) + " must select the pods of exactly one workload")));
+        });
+        Stream<Executable> everyDeploymentScaled = manifests.all(Deployment.class).stream().map(deployment -> () ->
+                assertTrue(autoscalers.stream().anyMatch(a -> a.getSpec().getScaleTargetRef().getName()
+                        .equals(deployment.getMetadata().getName())), describe(deployment) + " has no autoscaler"));
+        Stream<Executable> budgeted = budgets.stream().map(budget -> () -> assertEquals(1,
+                manifests.selectedBy(selector(budget.getSpec().getSelector(), describe(budget))).size(),
+                describe(budget) + " must select the pods of exactly one workload"));
+        Stream<Executable> everyWorkloadBudgeted = manifests.workloads().stream().map(workload -> () -> assertTrue(
+                budgets.stream().anyMatch(budget -> Manifests.matches(selector(budget.getSpec().getSelector(),
+                        describe(budget)), workload.podLabels())),
+                workload + " has no PodDisruptionBudget: a node drain could stop all its pods at once"));
+        assertAll(Stream.of(scaled, everyDeploymentScaled, budgeted, everyWorkloadBudgeted).flatMap(s -> s));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -221,21 +217,16 @@ class WiringTest {
         List<Executable> checks = new ArrayList<>();
         for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
             String where = describe(policy);
-            List<Manifests.Workload> protectedPods =
-                    manifests.selectedBy(Labels.of(policy.getSpec().getPodSelector(), where));
+            List<Manifests.Workload> protectedPods = manifests.selectedBy(selector(policy.getSpec().getPodSelector(), where));
             checks.add(() -> assertFalse(protectedPods.isEmpty(), where + " applies to no pods"));
             policy.getSpec().getIngress().forEach(rule -> {
-                for (NetworkPolicyPeer peer : rule.getFrom()) {
-                    checks.add(() -> assertFalse(
-                            manifests.selectedBy(Labels.of(peer.getPodSelector(), where + " from")).isEmpty(),
-                            where + " lets in pods that do not exist: " + peer.getPodSelector().getMatchLabels()));
-                }
-                for (NetworkPolicyPort port : rule.getPorts()) {
-                    protectedPods.forEach(workload -> checks.add(() -> assertTrue(opens(workload, port.getPort()),
-                            where + " opens port " + show(port.getPort()) + ", which " + workload + " does not have")));
-                }
-                checks.add(() -> assertFalse(rule.getPorts().isEmpty(),
-                        where + " must limit each rule to named ports"));
+                rule.getFrom().forEach(peer -> checks.add(() -> assertFalse(
+                        manifests.selectedBy(selector(peer.getPodSelector(), where + " from")).isEmpty(),
+                        where + " lets in pods that do not exist: " + peer.getPodSelector().getMatchLabels())));
+                checks.add(() -> assertFalse(rule.getPorts().isEmpty(), where + " must limit each rule to named ports"));
+                rule.getPorts().forEach(port -> protectedPods.forEach(workload -> checks.add(() -> assertTrue(
+                        workload.opens(port.getPort()), where + " opens " + show(port.getPort()) + ", which "
+                                + workload + " does not have"))));
             });
         }
         assertAll(checks);
@@ -245,54 +236,38 @@ class WiringTest {
     @MethodSource("renders")
     void everyConfigMapAndSecretKeyExistsOrIsProvidedByTheOperator(Render render) {
         Manifests manifests = render.manifests();
-        OperatorProvided operatorProvided = render.operatorProvided();
-        List<Executable> checks = new ArrayList<>();
-        for (Manifests.Workload workload : manifests.workloads()) {
-            for (PodConfiguration.Reference reference : PodConfiguration.references(workload)) {
-                checks.add(() -> assertResolves(manifests, operatorProvided, reference));
-            }
-        }
-        for (Ingress ingress : manifests.all(Ingress.class)) {
-            for (IngressTLS tls : ingress.getSpec().getTls()) {
-                checks.add(() -> assertResolves(manifests, operatorProvided, new PodConfiguration.Reference(
-                        "Secret", tls.getSecretName(), Optional.empty(), describe(ingress) + " tls")));
-            }
-        }
-        assertAll(checks);
+        Render.OperatorProvided operatorProvided = render.operatorProvided();
+        Stream<Manifests.Reference> tls = manifests.all(Ingress.class).stream().flatMap(ingress -> ingress.getSpec()
+                .getTls().stream().map(t -> new Manifests.Reference("Secret", t.getSecretName(), Optional.empty(),
+                        describe(ingress) + " tls")));
+        assertAll(Stream.concat(manifests.workloads().stream().flatMap(w -> Manifests.references(w).stream()), tls)
+                .map(reference -> () -> {
+                    String what = reference.where() + " needs " + reference.kind() + " " + reference.name()
+                            + reference.key().map(key -> " key " + key).orElse("");
+                    Optional<Map<String, String>> data = reference.kind().equals("ConfigMap")
+                            ? manifests.configMap(reference.name()).map(ConfigMap::getData)
+                            : manifests.secret(reference.name()).map(Manifests::keysOf);
+                    Set<String> keys = data.map(Map::keySet).orElseGet(() -> {
+                        assertTrue(reference.kind().equals("Secret") && operatorProvided.hasSecret(reference.name()),
+                                what + ": the render has no such object, and no operator-provided.yaml declares it");
+                        return operatorProvided.secretKeys(reference.name());
+                    });
+                    reference.key().ifPresent(key -> assertTrue(keys.contains(key), what + ", which it lacks"));
+                }));
     }
 
-    private static void assertResolves(
-            Manifests manifests, OperatorProvided operatorProvided, PodConfiguration.Reference reference) {
-        String what = reference.where() + " needs " + reference.kind() + " " + reference.name()
-                + reference.key().map(key -> " key " + key).orElse("");
-        Optional<Map<String, String>> data = reference.kind().equals("ConfigMap")
-                ? manifests.configMap(reference.name()).map(ConfigMap::getData)
-                : manifests.secret(reference.name()).map(WiringTest::keysOf);
-        if (data.isPresent()) {
-            reference.key().ifPresent(key -> assertTrue(data.get().containsKey(key), what + ", which it lacks"));
-        } else {
-            assertTrue(reference.kind().equals("Secret") && operatorProvided.hasSecret(reference.name()), what
-                    + ": the render has no such object, and no " + OperatorProvided.FILE + " declares it");
-            reference.key().ifPresent(key -> assertTrue(operatorProvided.secretKeys(reference.name()).contains(key),
-                    what + ", which " + OperatorProvided.FILE + " does not declare"));
-        }
-    }
-
-    private static Map<String, String> keysOf(Secret secret) {
-        Map<String, String> keys = new HashMap<>(secret.getData());
-        keys.putAll(secret.getStringData());
-        return keys;
-    }
-
+    /**
+     * A one-label host is a Service; "pod.service" is a StatefulSet pod under its headless Service;
+     * anything longer is outside the cluster. A cluster-internal FQDN would bake in the namespace.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
     void redisUrisNameRedisInTheRenderOrOutsideTheCluster(Render render) {
         Manifests manifests = render.manifests();
-        OperatorProvided operatorProvided = render.operatorProvided();
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : manifests.all(Deployment.class)) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
-                PodConfiguration.environment(container, manifests, operatorProvided).stream()
+                manifests.environment(container, render.operatorProvided()).stream()
                         .filter(variable -> variable.value().filter(value -> value.matches("rediss?://.*")).isPresent())
                         .forEach(variable -> checks.add(() -> assertRedisHost(manifests,
                                 describe(deployment) + " " + variable.name(), URI.create(variable.value().get()))));
@@ -302,59 +277,107 @@ class WiringTest {
         assertAll(checks);
     }
 
-    /**
-     * A one-label host is a Service; "pod.service" is a StatefulSet pod under its headless Service;
-     * anything longer is outside the cluster. A cluster-internal FQDN would bake in the namespace.
-     */
-    private static void assertRedisHost(Manifests manifests, String where, URI uri) {
+    static void assertRedisHost(Manifests manifests, String where, URI uri) {
         String host = uri.getHost();
+        assertNotNull(host, where + " = " + uri + " has no host");
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
         String[] labels = host.split("\\.");
         assertFalse(host.contains(".svc"), where + " = " + uri + " names the namespace (use the short name)");
         if (labels.length == 1) {
-            Service service = manifests.service(host)
-                    .orElseGet(() -> fail(where + " = " + uri + ": no Service " + host));
+            Service service = manifests.service(host).orElseGet(() -> fail(where + " = " + uri + ": no Service " + host));
             assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == port),
                     where + " = " + uri + ": Service " + host + " has no port " + port);
         } else if (labels.length == 2) {
-            assertTrue(manifests.all(StatefulSet.class).stream()
-                            .anyMatch(statefulSet -> hasPod(statefulSet, labels[0], labels[1], port)),
-                    where + " = " + uri + ": no StatefulSet pod " + labels[0] + " under headless Service "
-                            + labels[1] + " listens on " + port);
+            assertTrue(manifests.all(StatefulSet.class).stream().anyMatch(statefulSet -> {
+                String prefix = statefulSet.getMetadata().getName() + "-";
+                return statefulSet.getSpec().getServiceName().equals(labels[1]) && labels[0].startsWith(prefix)
+                        && labels[0].substring(prefix.length()).matches("\\d+")
+                        && Integer.parseInt(labels[0].substring(prefix.length()))
+                                < Optional.ofNullable(statefulSet.getSpec().getReplicas()).orElse(1)
+                        && statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
+                                .flatMap(c -> c.getPorts().stream()).anyMatch(p -> p.getContainerPort() == port);
+            }), where + " = " + uri + ": no StatefulSet pod " + labels[0] + " under headless Service " + labels[1]
+                    + " listens on " + port);
         }
     }
 
-    /** Whether the StatefulSet runs the pod, reachable as pod.headlessService on the port. */
-    private static boolean hasPod(StatefulSet statefulSet, String pod, String headlessService, int port) {
-        String prefix = statefulSet.getMetadata().getName() + "-";
-        int replicas = Optional.ofNullable(statefulSet.getSpec().getReplicas()).orElse(1);
-        return statefulSet.getSpec().getServiceName().equals(headlessService)
-                && pod.matches(Pattern.quote(prefix) + "\\d+")
-                && Integer.parseInt(pod.substring(prefix.length())) < replicas
-                && statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
-                        .flatMap(WiringTest::ports).anyMatch(p -> p.getContainerPort() == port);
+    /**
+     * Each COUNTER_* variable of a service is a configuration key; any other variable only feeds a
+     * $(NAME) reference of the same container (a part of a URI, say). The Redis endpoints and the
+     * password (from a Secret) are always there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void servicesGetTheirConfigurationKeysOnly(Render render) {
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (Deployment deployment : manifests.all(Deployment.class)) {
+            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                String where = describe(deployment) + " container " + container.getName();
+                var environment = manifests.environment(container, render.operatorProvided());
+                Set<String> names = environment.stream().map(Manifests.Variable::name).collect(Collectors.toSet());
+                for (String name : names) {
+                    checks.add(() -> assertTrue(name.startsWith("COUNTER_") ? KEYS_BY_VARIABLE.containsKey(name)
+                                    : Manifests.dependencies(container).contains(name),
+                            where + " gets " + name + ", which is no configuration key ("
+                                    + new TreeSet<>(KEYS_BY_VARIABLE.keySet()) + ") and no part of another variable"));
+                }
+                checks.add(() -> assertTrue(names.containsAll(REQUIRED), where + " must get " + REQUIRED));
+                checks.add(() -> assertTrue(environment.stream().filter(variable -> variable.name().equals(PASSWORD))
+                        .allMatch(Manifests.Variable::fromSecret), where + " " + PASSWORD + " must come from a Secret"));
+            }
+        }
+        assertAll(checks);
     }
 
-    private static boolean opens(Manifests.Workload workload, IntOrString port) {
-        return workload.allContainers().stream().flatMap(WiringTest::ports).anyMatch(p -> refersTo(port, p));
+    /** A typo in a ConfigMap key would leave the setting at its default without a word. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void redisGetsOnlyVariablesItsStartScriptReads(Render render) {
+        Set<String> read = new TreeSet<>();
+        Matcher variable = SCRIPT_VARIABLE.matcher(Repository.read(RedisPod.SCRIPTS.resolve("redis-start.sh")));
+        while (variable.find()) {
+            read.add(variable.group(1));
+        }
+        Manifests manifests = render.manifests();
+        assertAll(manifests.all(StatefulSet.class).stream().flatMap(s -> s.getSpec().getTemplate().getSpec()
+                .getContainers().stream().map(container -> () -> {
+                    Set<String> given = manifests.environment(container, render.operatorProvided()).stream()
+                            .map(Manifests.Variable::name).collect(Collectors.toCollection(TreeSet::new));
+                    given.removeAll(read);
+                    assertEquals(Set.of(), given, describe(s) + " gets variables redis-start.sh does not read: " + read);
+                })));
     }
 
-    private static Stream<ContainerPort> ports(Container container) {
-        return container.getPorts().stream();
+    @Test
+    void configurationKeysAreReadFromEveryModulesDefaults() {
+        assertTrue(KEYS_BY_VARIABLE.keySet().containsAll(REQUIRED), "no default for " + REQUIRED + " in "
+                + PROPERTIES + ": the services could not read them");
+        assertEquals("COUNTER_REDIS_WRITE_URI", environmentForm("counter.redis.write-uri"));
     }
 
-    private static boolean refersTo(IntOrString reference, ContainerPort port) {
-        return reference.getStrVal() != null
-                ? reference.getStrVal().equals(port.getName())
-                : reference.getIntVal().equals(port.getContainerPort());
+    private static final String PROPERTIES = "*/src/main/resources/META-INF/microprofile-config.properties";
+
+    /** The MicroProfile Config rule: each character that is not a letter or digit becomes _, then upper case. */
+    static String environmentForm(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
-    private static boolean fromSecret(Container container, String variable) {
-        return container.getEnv().stream().anyMatch(env -> env.getName().equals(variable)
-                && env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null);
-    }
-
-    private static String show(IntOrString port) {
-        return port.getStrVal() != null ? port.getStrVal() : String.valueOf(port.getIntVal());
+    /** Every key with a default in a module's microprofile-config.properties. */
+    private static Set<String> configurationKeys() {
+        try (Stream<Path> modules = Files.list(Repository.ROOT)) {
+            Set<String> keys = new TreeSet<>();
+            for (Path file : modules.map(m -> m.resolve("src/main/resources/META-INF/microprofile-config.properties"))
+                    .filter(Files::isRegularFile).toList()) {
+                Properties properties = new Properties();
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    properties.load(reader);
+                }
+                keys.addAll(properties.stringPropertyNames());
+            }
+            return keys.isEmpty() ? fail("no " + PROPERTIES + ": cannot check the services' environment") : keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

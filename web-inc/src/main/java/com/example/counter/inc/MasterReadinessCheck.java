@@ -1,5 +1,6 @@
 package com.example.counter.inc;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,13 +14,15 @@ import org.eclipse.microprofile.health.Readiness;
 import com.example.counter.db.CountDBUnavailableException;
 import com.example.counter.db.RedisPool;
 import com.example.counter.db.RedisPools;
+import com.example.counter.rest.OpenCircuitBreaker;
 
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Ready while the master answers, is a master (a replica there, after a failover or with a wrong
  * URI, would refuse every increment with READONLY) and has loaded its data (LOADING after a
- * restart). Never part of liveness: a Redis outage makes pods unready, it does not restart them.
+ * restart), and not while its circuit breaker refuses calls. Never part of liveness: a Redis
+ * outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
@@ -28,12 +31,19 @@ public class MasterReadinessCheck implements HealthCheck {
     @Inject
     RedisPools redis;
 
+    @Inject
+    OpenCircuitBreaker breaker;
+
     @Override
     public HealthCheckResponse call() {
         RedisPool master = redis.master();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
                 .withData("endpoint", master.endpoint().toString())
                 .withData("pool-active", redis.activeConnections());
+        Optional<Instant> breakerOpen = breaker.refusingSince();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
         Optional<String> refusal;
         try {
             refusal = master.ping().or(() -> whyNoWrites(master.call(UnifiedJedis::info)));

@@ -1,5 +1,6 @@
 package com.example.counter.web;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +12,13 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.example.counter.db.RedisPools;
+import com.example.counter.rest.OpenCircuitBreaker;
 
 /**
  * Ready while the read endpoint answers. When it does not but the master does, reads are served
  * from the master ({@link com.example.counter.db.ReadRoute}), so the pod stays ready and says so in
- * the data. Never part of liveness: a Redis outage makes pods unready, it does not restart them.
+ * the data. Not ready while the circuit breaker refuses calls. Never part of liveness: a Redis
+ * outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
@@ -24,11 +27,18 @@ public class ReadEndpointReadinessCheck implements HealthCheck {
     @Inject
     RedisPools redis;
 
+    @Inject
+    OpenCircuitBreaker breaker;
+
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-read")
                 .withData("endpoint", redis.readEndpoint().endpoint().toString())
                 .withData("pool-active", redis.activeConnections());
+        Optional<Instant> breakerOpen = breaker.refusingSince();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
         Optional<String> readFailure = redis.readEndpoint().ping();
         if (readFailure.isEmpty()) {
             return response.up().build();

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.example.counter.localredis.RedisServerBinary;
-import com.example.counter.localredis.Resp;
+import com.example.counter.localredis.RedisCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server started on 127.0.0.1 by the StatefulSet's redis-start.sh, as pod {@code redis-N}
- * starts it. The binary and the RESP client are the local-redis module's; what is this module's
+ * starts it. The binary and the Redis client are the local-redis module's; what is this module's
  * own is running the role script. Closing it stops the server; servers left running when the JVM
  * exits are stopped then.
  */
@@ -106,11 +106,11 @@ final class RedisPod implements AutoCloseable {
     }
 
     /**
-     * One command, authenticated with the server's password; its reply as {@link Resp#call} gives
-     * it. An error reply is thrown as {@link Resp.ErrorReply}.
+     * One command, authenticated with the server's password; its reply as {@link RedisCommand#call}
+     * gives it. An error reply is thrown as a JedisDataException.
      */
     Object call(String... command) {
-        return Resp.call(port, password, CALL_TIMEOUT, command);
+        return RedisCommand.call(port, password, CALL_TIMEOUT, command);
     }
 
     /** The value of one setting, from CONFIG GET. */

@@ -5,6 +5,7 @@ import static com.example.counter.testsupport.Responses.assertProblem;
 import static com.example.counter.testsupport.Responses.assertStatus;
 import static com.example.counter.testsupport.Responses.count;
 import static com.example.counter.testsupport.Responses.json;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
-import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
@@ -37,7 +37,8 @@ class CountResourceIT {
     void setUp() {
         http = new Http(BASE);
         // A test before may have opened the circuit breaker: start from a ready service.
-        Await.until("the service to be ready", Duration.ofSeconds(30), () -> http.get("/health/ready").statusCode() == 200);
+        await("the service to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.get("/health/ready").statusCode() == 200);
     }
 
     /** Stores a count on the master and waits until the replica has it. */

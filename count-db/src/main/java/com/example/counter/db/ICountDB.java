@@ -1,8 +1,12 @@
 package com.example.counter.db;
 
 /**
- * The count, wherever it is kept. Reads and writes may go to different endpoints (CQRS): a read
- * can lag a write by the replication delay.
+ * The count, wherever it is kept: what the services depend on. Reads and writes may go to
+ * different endpoints (CQRS), so a read can lag a write by the replication delay.
+ *
+ * <p>Every method may throw {@link CountDBUnavailableException} (or a Fault Tolerance exception:
+ * timed out, circuit breaker open) when the store cannot answer now, and {@link CountDBException}
+ * when it answered in a way a counter should never see.
  */
 public interface ICountDB {
 
@@ -14,8 +18,8 @@ public interface ICountDB {
 
     /**
      * Adds one unless an increment with this idempotency key was already made (within the key's
-     * lifetime); then returns that increment's count again without adding anything. Safe to
-     * retry, also concurrently.
+     * lifetime, {@code counter.idempotency.ttl}); then returns that increment's count again without
+     * adding anything. Safe to retry, also concurrently.
      */
-    Increment increment(IdempotencyKey key);
+    Increment increment(String idempotencyKey);
 }

@@ -4,30 +4,85 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+
+import redis.clients.jedis.UnifiedJedis;
+
 /**
- * Decides whether reads go to the read endpoint or, after it failed, to the write endpoint for a
- * while. Logs each switch once, not once per request.
+ * Where reads go: to the read endpoint, or to the master for a while after the read endpoint
+ * failed ({@code counter.redis.read-fallback-interval}). Each switch is logged once, not once per
+ * request.
  */
-final class ReadRoute {
+@ApplicationScoped
+public class ReadRoute {
 
     private static final Logger LOG = Logger.getLogger(ReadRoute.class.getName());
 
-    private final Duration fallbackInterval;
-    private final Clock clock;
+    private RedisPools pools;
+    private Duration fallbackInterval;
+    private Clock clock;
     /** Until when reads skip the read endpoint; null while it is healthy. */
     private final AtomicReference<Instant> fallbackUntil = new AtomicReference<>();
 
-    ReadRoute(Duration fallbackInterval, Clock clock) {
+    @Inject
+    public ReadRoute(RedisPools pools, @ConfigProperties CountDBConfig config) {
+        this(pools, config.readFallbackInterval(), Clock.systemUTC());
+    }
+
+    ReadRoute(RedisPools pools, Duration fallbackInterval, Clock clock) {
+        this.pools = pools;
         this.fallbackInterval = fallbackInterval;
         this.clock = clock;
     }
 
+    /** For CDI's client proxy only. */
+    protected ReadRoute() {
+    }
+
+    /** Runs a read-only command on the read endpoint, or on the master while the read endpoint fails. */
+    public <T> T read(Function<UnifiedJedis, T> query) {
+        if (useReadEndpoint()) {
+            try {
+                T result = readOnce(pools.readEndpoint(), query);
+                readEndpointSucceeded();
+                return result;
+            } catch (CountDBUnavailableException e) {
+                readEndpointFailed(e);
+            }
+        }
+        return readOnce(pools.master(), query);
+    }
+
+    /**
+     * A read, tried a second time when the first failed on a connection that a Redis restart had
+     * closed: reads are safe to repeat. Not after a timeout, which would only double the wait.
+     */
+    private static <T> T readOnce(RedisPool pool, Function<UnifiedJedis, T> query) {
+        try {
+            return pool.call(query);
+        } catch (CountDBUnavailableException e) {
+            if (RedisFailures.timedOut(e) || !RedisFailures.connectionBroke(e)) {
+                throw e;
+            }
+        }
+        return pool.call(query);
+    }
+
+    /** Whether reads are served by the master right now because the read endpoint failed. */
+    public boolean fallingBack() {
+        return fallbackUntil.get() != null;
+    }
+
     /**
      * True when the read endpoint should be tried: it is healthy, or it is time to probe it again.
-     * Only one caller gets to probe (the others stay on the write endpoint for another interval),
-     * so a still-hung endpoint holds up one request, not all that arrive at that moment.
+     * Only one caller gets to probe (the others stay on the master for another interval), so a
+     * still-hung endpoint holds up one request, not all that arrive at that moment.
      */
     boolean useReadEndpoint() {
         Instant until = fallbackUntil.get();
@@ -38,22 +93,19 @@ final class ReadRoute {
         return !now.isBefore(until) && fallbackUntil.compareAndSet(until, now.plus(fallbackInterval));
     }
 
-    boolean fallingBack() {
-        return fallbackUntil.get() != null;
-    }
-
-    void readEndpointFailed(RedisEndpoint read, RedisEndpoint write, RuntimeException cause) {
+    void readEndpointFailed(RuntimeException cause) {
         Instant previous = fallbackUntil.getAndSet(clock.instant().plus(fallbackInterval));
         if (previous == null) {
-            LOG.warning(() -> "Read endpoint " + read + " failed (" + cause.getMessage() + "); reading from "
-                    + write + " and trying " + read + " again every " + fallbackInterval.toSeconds() + "s");
+            LOG.warning(() -> "Read endpoint " + pools.readEndpoint().endpoint() + " failed (" + cause.getMessage()
+                    + "); reading from " + pools.master().endpoint() + " and trying the read endpoint again every "
+                    + fallbackInterval.toSeconds() + "s");
         }
     }
 
-    void readEndpointSucceeded(RedisEndpoint read) {
+    void readEndpointSucceeded() {
         // Read before writing: the common healthy case costs no write to shared memory.
         if (fallbackUntil.get() != null && fallbackUntil.getAndSet(null) != null) {
-            LOG.info(() -> "Read endpoint " + read + " answers again; reads go back to it");
+            LOG.info(() -> "Read endpoint " + pools.readEndpoint().endpoint() + " answers again; reads go back to it");
         }
     }
 }

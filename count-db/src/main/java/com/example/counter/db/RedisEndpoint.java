@@ -49,10 +49,9 @@ public record RedisEndpoint(String host, int port, int database, boolean tls) {
         }
     }
 
-    // Only the URI is echoed: it cannot hold a password (see above), so the message is safe to log.
+    // A URI with user info is not echoed: it may hold a password, and the message goes to the log.
     private static IllegalArgumentException invalid(String property, String value, String why) {
-        String shown = value.contains("@") ? "(a URI with user info)" : "'" + value + "'";
-        return new IllegalArgumentException(property + " = " + shown + ": " + why);
+        return CountDBConfig.invalid(property, value.contains("@") ? "(a URI with user info)" : "'" + value + "'", why);
     }
 
     @Override

@@ -39,6 +39,11 @@ final class RedisFailures {
         return true;
     }
 
+    /** Whether the connection broke (closed, reset, refused), as against Redis refusing the command. */
+    static boolean connectionBroke(RuntimeException e) {
+        return e.getCause() instanceof JedisConnectionException;
+    }
+
     /**
      * Whether a timeout (connect or read) is behind the failure, anywhere in its causes: Jedis
      * reports a connect timeout as a suppressed exception, a read timeout as the cause.

@@ -5,15 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReadRouteTest {
 
-    private static final RedisEndpoint READ = new RedisEndpoint("redis", 6379, 0, false);
-    private static final RedisEndpoint WRITE = new RedisEndpoint("redis-0", 6379, 0, false);
-
     private final ManualClock clock = new ManualClock();
-    private final ReadRoute route = new ReadRoute(Duration.ofSeconds(5), clock);
+    // Nothing listens there: the route's decisions need no Redis, and making pools connects nowhere.
+    private final RedisPools pools = new RedisPools(
+            Configs.of("redis://redis-0:6379", "redis://redis:6379", "", Duration.ofSeconds(1)));
+    private final ReadRoute route = new ReadRoute(pools, Duration.ofSeconds(5), clock);
+
+    @AfterEach
+    void closePools() {
+        pools.close();
+    }
 
     @Test
     void readsUseTheReadEndpointWhileItIsHealthy() {
@@ -23,7 +29,7 @@ class ReadRouteTest {
 
     @Test
     void afterAFailureReadsSkipTheReadEndpointForTheInterval() {
-        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused"));
+        route.readEndpointFailed(new RuntimeException("refused"));
 
         assertFalse(route.useReadEndpoint(), "the failed endpoint should be skipped right after the failure");
         clock.advance(Duration.ofMillis(4999));
@@ -35,7 +41,7 @@ class ReadRouteTest {
 
     @Test
     void onlyOneCallerProbesAtATime() {
-        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused"));
+        route.readEndpointFailed(new RuntimeException("refused"));
         clock.advance(Duration.ofSeconds(5));
 
         assertTrue(route.useReadEndpoint(), "the first caller after the interval probes");
@@ -44,10 +50,10 @@ class ReadRouteTest {
 
     @Test
     void aSuccessfulProbeEndsTheFallback() {
-        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused"));
+        route.readEndpointFailed(new RuntimeException("refused"));
         clock.advance(Duration.ofSeconds(5));
 
-        route.readEndpointSucceeded(READ);
+        route.readEndpointSucceeded();
 
         assertFalse(route.fallingBack());
         assertTrue(route.useReadEndpoint());
@@ -55,9 +61,9 @@ class ReadRouteTest {
 
     @Test
     void aFailedProbeStartsANewInterval() {
-        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused"));
+        route.readEndpointFailed(new RuntimeException("refused"));
         clock.advance(Duration.ofSeconds(5));
-        route.readEndpointFailed(READ, WRITE, new RuntimeException("refused again"));
+        route.readEndpointFailed(new RuntimeException("refused again"));
 
         assertFalse(route.useReadEndpoint());
     }

@@ -1,5 +1,7 @@
 package com.example.counter.localredis;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +15,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
+import redis.clients.jedis.exceptions.JedisException;
+
 /**
  * One real {@code redis-server} process on 127.0.0.1, with its data (AOF, log, config) in its own
  * directory. It can be stopped, killed, frozen and started again on the same data, which is what
@@ -22,6 +26,7 @@ public final class RedisNode implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final Path binary;
     private final int port;
@@ -116,30 +121,23 @@ public final class RedisNode implements AutoCloseable {
     }
 
     private void awaitPong() {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        RuntimeException last = null;
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + port + " exited with "
-                        + process.exitValue() + "; see " + dir.resolve("redis.log"));
-            }
-            try {
+        await("redis-server on port " + port + " to answer PING with its append-only file loaded")
+                .atMost(START_TIMEOUT)
+                .pollInterval(POLL)
+                // The checks read `process`, which start() guards with this node's lock: poll on this thread.
+                .pollInSameThread()
+                .failFast("redis-server on port " + port + " exited; see " + dir.resolve("redis.log"),
+                        () -> !process.isAlive())
+                // Refused connections and LOADING replies: not up yet.
+                .ignoreExceptionsInstanceOf(JedisException.class)
                 // Up, and done loading its append-only file: only then does it take commands.
-                if ("PONG".equals(call("PING")) && info("persistence", "loading").filter("0"::equals).isPresent()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            pause(Duration.ofMillis(50));
-        }
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-                + START_TIMEOUT, last);
+                .until(() -> "PONG".equals(call("PING"))
+                        && info("persistence", "loading").filter("0"::equals).isPresent());
     }
 
-    /** Sends one command (authenticated) and returns its reply; see {@link Resp#call}. */
+    /** Sends one command (authenticated) and returns its reply; see {@link RedisCommand#call}. */
     public Object call(String... command) {
-        return Resp.call(port, password, CALL_TIMEOUT, command);
+        return RedisCommand.call(port, password, CALL_TIMEOUT, command);
     }
 
     /** The value of one field of {@code INFO section}, e.g. {@code info("replication", "role")}. */
@@ -153,21 +151,14 @@ public final class RedisNode implements AutoCloseable {
 
     /** Waits until this replica's link to its master is up and it has caught up with it. */
     public void awaitInSyncWith(RedisNode master, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (info("replication", "master_link_status").filter("up"::equals).isPresent()
+        await("replica on port " + port + " to catch up with the master on port " + master.port)
+                .atMost(timeout)
+                .pollInterval(POLL)
+                // Either node not answering yet: keep waiting until the deadline.
+                .ignoreExceptions()
+                .until(() -> info("replication", "master_link_status").filter("up"::equals).isPresent()
                         && master.info("replication", "master_repl_offset")
-                                .equals(info("replication", "slave_repl_offset"))) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // Not answering yet: keep waiting until the deadline.
-            }
-            pause(Duration.ofMillis(50));
-        }
-        throw new IllegalStateException("replica on port " + port + " did not catch up with the master on port "
-                + master.port + " within " + timeout);
+                                .equals(info("replication", "slave_repl_offset")));
     }
 
     public synchronized boolean isAlive() {
@@ -242,14 +233,5 @@ public final class RedisNode implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

@@ -12,12 +12,15 @@ import com.example.counter.localredis.LocalRedis;
 
 /**
  * Runs the whole system in the foreground: a Redis master and replica, then the Liberty server
- * with both services. Ctrl-C (or SIGTERM) stops all of them; nothing is left running.
+ * with both services (or, with {@code counter.local.liberty=false}, Redis alone, for services
+ * running in {@code liberty:dev}). Ctrl-C (or SIGTERM) stops all of it; nothing is left running.
  *
- * <p>Started by {@code ./mvnw -Prun package} in its own JVM, so that its shutdown hook runs
- * whatever Maven does on Ctrl-C. Settings are system properties, set from local/pom.xml:
- * {@code counter.local.wlp-dir}, {@code .server-name}, {@code .redis.dir},
- * {@code .redis.master-port}, {@code .redis.replica-port}, {@code .redis.password}.
+ * <p>Started by {@code ./mvnw -Prun package} (or {@code -Predis}) in its own JVM, so that its
+ * shutdown hook runs whatever Maven does on Ctrl-C. local/pom.xml sets the system properties
+ * {@code counter.local.wlp-dir}, {@code counter.local.server-name}, {@code counter.local.liberty},
+ * {@code counter.local.redis.dir}, {@code counter.local.redis.master-port} and
+ * {@code counter.local.redis.replica-port} ({@code counter.redis-server} picks the binary, see
+ * {@code RedisServerBinary}), and the environment variable {@code COUNTER_LOCAL_REDIS_PASSWORD}.
  */
 public final class LocalSystemMain {
 
@@ -39,6 +42,10 @@ public final class LocalSystemMain {
         LOG.info(() -> "Redis master on 127.0.0.1:" + masterPort + ", replica on 127.0.0.1:" + replicaPort
                 + ", data in " + redisDir.toAbsolutePath());
 
+        if (!Boolean.parseBoolean(required("counter.local.liberty"))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "local-redis-shutdown"));
+            Thread.currentThread().join(); // until Ctrl-C
+        }
         Process liberty;
         try {
             liberty = startLiberty(wlp, serverName);

@@ -1,5 +1,6 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,10 +37,8 @@ class FrozenRedisIT {
                     "the first failure took " + first.toMillis() + " ms, more than about twice the timeout");
 
             // Once enough calls failed, the breaker opens and answers without waiting on Redis.
-            LocalSystem.await("the circuit breaker to open", Duration.ofSeconds(30), () -> {
-                Duration took = timed(() -> last[0] = http.post("/inc"));
-                return took.toMillis() < 100 ? took : null;
-            });
+            await("the circuit breaker to open").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> timed(() -> last[0] = http.post("/inc")).toMillis() < 100);
             Responses.assertProblem(503, last[0]);
             assertTrue(last[0].headers().firstValue("Retry-After").isPresent(), "fast 503s still say when to retry");
             for (int i = 0; i < 10; i++) {
@@ -52,8 +51,8 @@ class FrozenRedisIT {
         } finally {
             LocalSystem.redis().master().thaw();
         }
-        LocalSystem.await("increments to work again without a restart", Duration.ofSeconds(30),
-                () -> http.post("/inc").statusCode() == 200);
+        await("increments to work again without a restart").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.post("/inc").statusCode() == 200);
         LocalSystem.awaitReady();
     }
 }

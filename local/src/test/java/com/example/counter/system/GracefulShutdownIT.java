@@ -1,5 +1,6 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,8 +70,8 @@ class GracefulShutdownIT {
                 + "</server>\n");
         assertEquals(0, server("start"), "server start " + SERVER);
         Http http = new Http(BASE);
-        LocalSystem.await("the second server to be ready", Duration.ofSeconds(60),
-                () -> http.get("/health/ready").statusCode() == 200);
+        await("the second server to be ready").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> http.get("/health/ready").statusCode() == 200);
 
         // A hung master holds every increment inside the server until the Redis timeout.
         int waitingBefore = RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port());
@@ -83,8 +84,8 @@ class GracefulShutdownIT {
             }
             // Redis sees most of them already (the others are still being read or connecting):
             // the server is working on these requests when it is told to stop.
-            LocalSystem.await("increments inside the server, waiting on Redis", Duration.ofSeconds(10),
-                    () -> RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port())
+            await("increments inside the server, waiting on Redis").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port())
                             >= waitingBefore + IN_FLIGHT / 2);
 
             long stopStarted = System.nanoTime();

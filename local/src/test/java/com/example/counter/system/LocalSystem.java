@@ -1,10 +1,10 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.example.counter.client.CounterClient;
 import com.example.counter.localredis.LocalRedis;
-import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
@@ -65,14 +64,7 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
 
     /** Both services ready (a test before may have left Redis restarting). */
     static void awaitReady() {
-        await("the system to be ready", Duration.ofSeconds(30), () -> http().get("/health/ready").statusCode() == 200);
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        Await.until(what, timeout, condition);
-    }
-
-    static <T> T await(String what, Duration timeout, Supplier<T> condition) {
-        return Await.value(what, timeout, condition);
+        await("the system to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http().get("/health/ready").statusCode() == 200);
     }
 }

@@ -1,5 +1,6 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,16 +61,18 @@ class MasterCrashIT {
                 }
             });
 
-            LocalSystem.await("some increments before the crash", Duration.ofSeconds(10), () -> acknowledged.size() > 50);
+            await("some increments before the crash").atMost(Duration.ofSeconds(10))
+                    .until(() -> acknowledged.size() > 50);
             LocalSystem.redis().master().kill();
             int readsAtCrash = reads.get();
-            LocalSystem.await("reads during the outage", Duration.ofSeconds(10), () -> reads.get() > readsAtCrash + 50);
-            LocalSystem.await("increments refused during the outage", Duration.ofSeconds(10), () -> refused.get() > 0);
+            await("reads during the outage").atMost(Duration.ofSeconds(10))
+                    .until(() -> reads.get() > readsAtCrash + 50);
+            await("increments refused during the outage").atMost(Duration.ofSeconds(10)).until(() -> refused.get() > 0);
 
             LocalSystem.redis().master().start();
             int acknowledgedAtRestart = acknowledged.size();
-            LocalSystem.await("increments to succeed again", Duration.ofSeconds(30),
-                    () -> acknowledged.size() > acknowledgedAtRestart + 50);
+            await("increments to succeed again").atMost(Duration.ofSeconds(30))
+                    .until(() -> acknowledged.size() > acknowledgedAtRestart + 50);
             load.stop(Duration.ofSeconds(30));
         }
 
@@ -94,13 +97,14 @@ class MasterCrashIT {
                     failures.add(e);
                 }
             });
-            LocalSystem.await("some increments before the crash", Duration.ofSeconds(10), () -> done.get() > 50);
+            await("some increments before the crash").atMost(Duration.ofSeconds(10)).until(() -> done.get() > 50);
             LocalSystem.redis().master().kill();
-            LocalSystem.await("web-inc to notice the outage", Duration.ofSeconds(10),
-                    () -> LocalSystem.http().get("/health/ready").statusCode() == 503);
+            await("web-inc to notice the outage").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> LocalSystem.http().get("/health/ready").statusCode() == 503);
             LocalSystem.redis().master().start();
             int doneAtRestart = done.get();
-            LocalSystem.await("increments to succeed again", Duration.ofSeconds(30), () -> done.get() > doneAtRestart + 50);
+            await("increments to succeed again").atMost(Duration.ofSeconds(30))
+                    .until(() -> done.get() > doneAtRestart + 50);
             load.stop(Duration.ofSeconds(60));
         }
 

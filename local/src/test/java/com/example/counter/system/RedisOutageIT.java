@@ -1,5 +1,6 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,10 +62,10 @@ class RedisOutageIT {
                     failures.add(read.statusCode() + " " + read.body());
                 }
             });
-            LocalSystem.await("reads before the crash", Duration.ofSeconds(10), () -> reads.get() > 100);
+            await("reads before the crash").atMost(Duration.ofSeconds(10)).until(() -> reads.get() > 100);
             LocalSystem.redis().replica().kill();
             int atCrash = reads.get();
-            LocalSystem.await("reads after the crash", Duration.ofSeconds(10), () -> reads.get() > atCrash + 200);
+            await("reads after the crash").atMost(Duration.ofSeconds(10)).until(() -> reads.get() > atCrash + 200);
             load.stop(Duration.ofSeconds(30));
         }
         assertEquals(java.util.List.of(), failures, "no read may fail when the replica dies");
@@ -74,8 +75,8 @@ class RedisOutageIT {
     void readsFallBackToTheMasterWhenTheReplicaHangs() {
         var http = LocalSystem.http();
         long stored = LocalSystem.storedCount();
-        LocalSystem.await("the replica to have the count", Duration.ofSeconds(10),
-                () -> Long.parseLong(http.get("/").body()) == stored);
+        await("the replica to have the count").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> Long.parseLong(http.get("/").body()) == stored);
         LocalSystem.redis().replica().freeze();
         try {
             for (int i = 0; i < 20; i++) {
@@ -95,8 +96,8 @@ class RedisOutageIT {
             assertEquals("UP", readinessOf("redis-write"));
             LocalSystem.redis().master().stop();
             try {
-                LocalSystem.await("web-inc readiness to go DOWN", Duration.ofSeconds(10),
-                        () -> "DOWN".equals(readinessOf("redis-write")));
+                await("web-inc readiness to go DOWN").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                        .until(() -> "DOWN".equals(readinessOf("redis-write")));
 
                 CounterException refused = assertThrows(CounterException.class, counter::increment);
                 assertEquals(503, refused.status(), refused.getMessage());
@@ -108,8 +109,8 @@ class RedisOutageIT {
             } finally {
                 LocalSystem.redis().master().start();
             }
-            LocalSystem.await("web-inc readiness to be UP again", Duration.ofSeconds(30),
-                    () -> "UP".equals(readinessOf("redis-write")));
+            await("web-inc readiness to be UP again").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> "UP".equals(readinessOf("redis-write")));
             long before = counter.count();
             assertTrue(counter.increment() > before, "increments work again without a restart");
         }

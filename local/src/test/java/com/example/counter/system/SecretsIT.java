@@ -1,5 +1,6 @@
 package com.example.counter.system;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -31,8 +32,8 @@ class SecretsIT {
         StringBuilder seen = new StringBuilder();
         LocalSystem.redis().master().stop();
         try {
-            LocalSystem.await("the outage to show", Duration.ofSeconds(10),
-                    () -> http.get("/health/ready").statusCode() == 503);
+            await("the outage to show").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> http.get("/health/ready").statusCode() == 503);
             Stream.of(http.post("/inc"), http.get("/"), http.get("/health/ready"), http.get("/health"))
                     .forEach(response -> seen.append(response.headers().map()).append(response.body()));
         } finally {

@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
- * Started once CDI has started the application (and with it validated the Redis settings). Like
- * liveness, it does not wait for Redis: a pod may start while Redis is still coming up.
+ * Started once CDI has started the application with valid settings (a bad one stops the
+ * deployment, naming the property). Like liveness, it does not wait for Redis: a pod may start
+ * while Redis is still coming up.
  */
 @org.eclipse.microprofile.health.Startup
 @ApplicationScoped
@@ -17,7 +19,8 @@ public class ApplicationStartedCheck implements HealthCheck {
 
     private volatile boolean started;
 
-    void onStartup(@Observes Startup startup) {
+    void onStartup(@Observes Startup startup, @ConfigProperties RestConfig config) {
+        config.validate();
         started = true;
     }
 

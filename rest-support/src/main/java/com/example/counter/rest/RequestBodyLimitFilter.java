@@ -10,7 +10,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * No request of this API needs a body; a large one is refused with 413 before anything else runs,
@@ -21,20 +21,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RequestBodyLimitFilter implements ContainerRequestFilter {
 
     @Inject
-    @ConfigProperty(name = "counter.request.max-body")
-    int maxBody;
+    @ConfigProperties
+    RestConfig config;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         // The declared Content-Length (Liberty has already refused a malformed one), or -1.
-        if (request.getLength() > maxBody) {
+        if (request.getLength() > config.maxBody) {
             throw tooLarge();
         }
         if (request.getLength() < 0 && request.hasEntity()) {
             // Chunked: read at most one byte past the limit, then hand the bytes back.
             InputStream entity = request.getEntityStream();
-            byte[] body = entity.readNBytes(maxBody + 1);
-            if (body.length > maxBody) {
+            byte[] body = entity.readNBytes(config.maxBody + 1);
+            if (body.length > config.maxBody) {
                 throw tooLarge();
             }
             request.setEntityStream(new ByteArrayInputStream(body));
@@ -42,7 +42,7 @@ public class RequestBodyLimitFilter implements ContainerRequestFilter {
     }
 
     private jakarta.ws.rs.WebApplicationException tooLarge() {
-        return new Problem(413, "Content Too Large", "This API takes no request body larger than " + maxBody
+        return new Problem(413, "Content Too Large", "This API takes no request body larger than " + config.maxBody
                 + " bytes.").toException();
     }
 }

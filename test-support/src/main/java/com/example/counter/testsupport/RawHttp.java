@@ -1,5 +1,6 @@
 package com.example.counter.testsupport;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,13 +9,13 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * HTTP/1.1 written byte by byte, for the requests that a well-behaved client library refuses to
- * send: paths with {@code ..}, duplicate or non-ASCII headers, odd methods.
+ * send: paths with {@code ..}, duplicate or non-ASCII headers, odd methods. The response is read
+ * by {@link ReplyReader}.
  */
 public final class RawHttp {
 
@@ -38,8 +39,8 @@ public final class RawHttp {
     }
 
     /**
-     * Sends {@code method target HTTP/1.1}, the given header lines (each "Name: value", as bytes in
-     * ISO-8859-1 unless they carry other bytes already), and the body, with Connection: close.
+     * Sends {@code method target HTTP/1.1}, the given header lines (each "Name: value", as UTF-8
+     * bytes: non-ASCII ones are what some tests send), and the body, with Connection: close.
      */
     public Reply send(String method, String target, byte[] body, String... headerLines) {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -59,7 +60,8 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request.toByteArray());
             out.flush();
-            return parse(socket.getInputStream());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            return ReplyReader.read(in, "HEAD".equals(method));
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + target, e);
         }
@@ -67,39 +69,5 @@ public final class RawHttp {
 
     public Reply send(String method, String target, String... headerLines) {
         return send(method, target, new byte[0], headerLines);
-    }
-
-    private static Reply parse(InputStream in) throws IOException {
-        String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        int endOfHead = response.indexOf("\r\n\r\n");
-        if (endOfHead < 0) {
-            throw new IOException("no complete response: " + response);
-        }
-        String[] lines = response.substring(0, endOfHead).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-        }
-        String body = response.substring(endOfHead + 4);
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = unchunk(body);
-        }
-        return new Reply(status, headers, body);
-    }
-
-    private static String unchunk(String chunked) {
-        StringBuilder body = new StringBuilder();
-        int at = 0;
-        while (true) {
-            int lineEnd = chunked.indexOf("\r\n", at);
-            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
-            if (size == 0) {
-                return body.toString();
-            }
-            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
-            at = lineEnd + 2 + size + 2;
-        }
     }
 }

@@ -16,10 +16,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.example.counter.db.ICountDB;
-import com.example.counter.db.IdempotencyKey;
 import com.example.counter.db.Increment;
 import com.example.counter.rest.Count;
-import com.example.counter.rest.CountMediaTypes;
 import com.example.counter.rest.Problem;
 
 /**
@@ -43,7 +41,7 @@ public class IncrementResource {
     boolean allowGet;
 
     @POST
-    @Produces({CountMediaTypes.TEXT, CountMediaTypes.JSON})
+    @Produces({Count.TEXT, Count.JSON})
     public Response increment(@Context HttpHeaders headers) {
         List<String> keys = headers.getRequestHeader(IDEMPOTENCY_KEY);
         if (keys == null || keys.isEmpty()) {
@@ -55,7 +53,7 @@ public class IncrementResource {
                     + IdempotencyKey.MAX_LENGTH + " visible ASCII characters, without quotes or backslashes inside,"
                     + " such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\".").toException();
         }
-        Increment increment = db.increment(key);
+        Increment increment = db.increment(key.value());
         Response.ResponseBuilder response = Response.ok(new Count(increment.count()));
         if (increment.replayed()) {
             response.header(REPLAYED, "true");
@@ -64,7 +62,7 @@ public class IncrementResource {
     }
 
     @GET
-    @Produces({CountMediaTypes.TEXT, CountMediaTypes.JSON})
+    @Produces({Count.TEXT, Count.JSON})
     public Response incrementByGet(@Context HttpHeaders headers) {
         if (!allowGet) {
             throw notAllowed();

@@ -1,46 +1,75 @@
 package com.example.counter.inc;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.example.counter.db.CountDBUnavailableException;
-import com.example.counter.db.RedisEndpoint;
-import com.example.counter.db.RedisReadinessCheck;
+import com.example.counter.db.RedisPool;
+import com.example.counter.db.RedisPools;
+import com.example.counter.rest.OpenCircuitBreaker;
+
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Ready while the write endpoint answers, is a master (a replica there, after a failover or with a
- * wrong URI, would refuse every increment with READONLY) and has loaded its data (LOADING after a
- * restart).
+ * Ready while the master answers, is a master (a replica there, after a failover or with a wrong
+ * URI, would refuse every increment with READONLY) and has loaded its data (LOADING after a
+ * restart), and not while its circuit breaker refuses calls. Never part of liveness: a Redis
+ * outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
-public class MasterReadinessCheck extends RedisReadinessCheck {
+public class MasterReadinessCheck implements HealthCheck {
+
+    @Inject
+    RedisPools redis;
+
+    @Inject
+    OpenCircuitBreaker breaker;
 
     @Override
-    protected String name() {
-        return "redis-write";
-    }
-
-    @Override
-    protected RedisEndpoint endpoint() {
-        return redis.settings().write();
-    }
-
-    @Override
-    protected HealthCheckResponse check(HealthCheckResponseBuilder response) {
+    public HealthCheckResponse call() {
+        RedisPool master = redis.master();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
+                .withData("endpoint", master.endpoint().toString())
+                .withData("pool-active", redis.activeConnections());
+        Optional<Instant> breakerOpen = breaker.refusingSince();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
         Optional<String> refusal;
         try {
-            refusal = redis.pingWrite().or(redis::writeRefusal);
+            refusal = master.ping().or(() -> whyNoWrites(master.call(UnifiedJedis::info)));
         } catch (CountDBUnavailableException e) {
             refusal = Optional.of(e.getMessage());
         }
-        return refusal.isEmpty()
-                ? response.up().build()
-                : response.down().withData("error", refusal.get()).build();
+        return refusal.isEmpty() ? response.up().build() : response.down().withData("error", refusal.get()).build();
+    }
+
+    /** Why a server with this INFO cannot take increments now, if it cannot. */
+    static Optional<String> whyNoWrites(String info) {
+        String role = field(info, "role");
+        if (!"master".equals(role)) {
+            return Optional.of("the write endpoint is a " + role + ", not a master");
+        }
+        if ("1".equals(field(info, "loading"))) {
+            return Optional.of("the write endpoint is still loading its data");
+        }
+        return Optional.empty();
+    }
+
+    private static String field(String info, String name) {
+        return info.lines()
+                .filter(line -> line.startsWith(name + ":"))
+                .map(line -> line.substring(name.length() + 1).trim())
+                .findFirst()
+                .orElse("unknown");
     }
 }

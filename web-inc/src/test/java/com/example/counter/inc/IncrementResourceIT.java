@@ -5,52 +5,39 @@ import static com.example.counter.testsupport.Responses.assertProblem;
 import static com.example.counter.testsupport.Responses.assertStatus;
 import static com.example.counter.testsupport.Responses.count;
 import static com.example.counter.testsupport.Responses.json;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
-import com.example.counter.testsupport.Await;
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.TestRedis;
 
 /** The web-inc WAR on a real Liberty server, writing to a real Redis master. */
-@ExtendWith({ArquillianExtension.class, TestRedis.class})
+@ExtendWith(TestRedis.class)
 class IncrementResourceIT {
 
+    /** The server the build started for these tests (the parent pom's it-server), with the WAR as it ships. */
+    private static final URI BASE = URI.create(System.getProperty("counter.test.base-uri"));
     private static final Duration TIMEOUT = Duration.ofMillis(500); // counter.redis.timeout in the pom
     private final LocalRedis redis = TestRedis.redis();
 
-    @ArquillianResource
-    URL base;
-
     private Http http;
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("counter.test.war")));
-    }
-
     @BeforeEach
-    void setUp() throws URISyntaxException {
-        // The context root, /inc, without a trailing slash: the URL users type.
-        http = new Http(base.toURI().resolve("/"));
+    void setUp() {
+        http = new Http(BASE);
         // A test before may have opened the circuit breaker: start from a ready service.
-        Await.until("the service to be ready", Duration.ofSeconds(30), () -> http.get("/health/ready").statusCode() == 200);
+        await("the service to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> http.get("/health/ready").statusCode() == 200);
     }
 
     private long storedCount() {

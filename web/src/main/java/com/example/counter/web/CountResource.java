@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.Response;
 
 import com.example.counter.db.ICountDB;
 import com.example.counter.rest.Count;
-import com.example.counter.rest.CountMediaTypes;
 
 /** {@code GET /}: the count as plain text (what {@code curl} shows), JSON, or an HTML page. */
 @Path("/")
@@ -28,7 +27,7 @@ public class CountResource {
     CountPage page;
 
     @GET
-    @Produces({CountMediaTypes.TEXT, CountMediaTypes.JSON})
+    @Produces({Count.TEXT, Count.JSON})
     public Count count() {
         return new Count(db.get());
     }

@@ -1,46 +1,53 @@
 package com.example.counter.web;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import com.example.counter.db.RedisConnections;
-import com.example.counter.db.RedisEndpoint;
-import com.example.counter.db.RedisReadinessCheck;
+import com.example.counter.db.RedisPools;
+import com.example.counter.rest.OpenCircuitBreaker;
 
 /**
- * Ready while the read endpoint answers. When it does not but the write endpoint does, reads are
- * served from there ({@link RedisConnections#read}), so the pod stays ready and says so in the data.
+ * Ready while the read endpoint answers. When it does not but the master does, reads are served
+ * from the master ({@link com.example.counter.db.ReadRoute}), so the pod stays ready and says so in
+ * the data. Not ready while the circuit breaker refuses calls. Never part of liveness: a Redis
+ * outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
-public class ReadEndpointReadinessCheck extends RedisReadinessCheck {
+public class ReadEndpointReadinessCheck implements HealthCheck {
+
+    @Inject
+    RedisPools redis;
+
+    @Inject
+    OpenCircuitBreaker breaker;
 
     @Override
-    protected String name() {
-        return "redis-read";
-    }
-
-    @Override
-    protected RedisEndpoint endpoint() {
-        return redis.settings().read();
-    }
-
-    @Override
-    protected HealthCheckResponse check(HealthCheckResponseBuilder response) {
-        Optional<String> readFailure = redis.pingRead();
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-read")
+                .withData("endpoint", redis.readEndpoint().endpoint().toString())
+                .withData("pool-active", redis.activeConnections());
+        Optional<Instant> breakerOpen = breaker.refusingSince();
+        if (breakerOpen.isPresent()) {
+            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
+        }
+        Optional<String> readFailure = redis.readEndpoint().ping();
         if (readFailure.isEmpty()) {
             return response.up().build();
         }
         response.withData("error", readFailure.get());
-        Optional<String> writeFailure = redis.pingWrite();
-        if (writeFailure.isEmpty()) {
-            return response.up().withData("serving-from", redis.settings().write().toString()).build();
+        Optional<String> masterFailure = redis.master().ping();
+        if (masterFailure.isEmpty()) {
+            return response.up().withData("serving-from", redis.master().endpoint().toString()).build();
         }
-        return response.down().withData("fallback-error", writeFailure.get()).build();
+        return response.down().withData("fallback-error", masterFailure.get()).build();
     }
 }

@@ -1,4 +1,4 @@
-package com.example.counter.db;
+package com.example.counter.inc;
 
 import java.util.Optional;
 

@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 
 import com.example.counter.localredis.LocalRedis;
 
-/** {@link JedisCountDB} against a real master and replica. */
-class JedisCountDBIT {
+/** {@link RedisCountDB} against a real master and replica (Fault Tolerance is the container's, and the ITs of the services test it). */
+class RedisCountDBIT {
 
     private static final String PASSWORD = "it-password";
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     private static LocalRedis redis;
 
-    private RedisConnections connections;
+    private RedisPools connections;
+    /** The read route of the last {@link #db} made. */
+    private ReadRoute reads;
     private String key;
 
     @BeforeAll
@@ -45,8 +47,8 @@ class JedisCountDBIT {
         // Every test restarts what it stops, but make sure it finds both nodes up.
         redis.master().start();
         redis.replica().start().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
-        connections = new RedisConnections(settings(PASSWORD));
         key = "count-" + UUID.randomUUID();
+        connections = new RedisPools(settings(PASSWORD));
     }
 
     @AfterEach
@@ -54,18 +56,24 @@ class JedisCountDBIT {
         connections.close();
     }
 
-    private static RedisSettings settings(String password) {
+    private CountDBConfig settings(String password) {
         return settings(password, 0);
     }
 
-    private static RedisSettings settings(String password, int writeMinReplicas) {
-        return new RedisSettings(RedisEndpoint.parse("w", redis.master().uri()),
-                RedisEndpoint.parse("r", redis.replica().uri()), password, TIMEOUT, 4, 0, Duration.ofSeconds(30),
-                writeMinReplicas, TIMEOUT.dividedBy(2));
+    private CountDBConfig settings(String password, int writeMinReplicas) {
+        CountDBConfig config = Configs.of(redis.master().uri(), redis.replica().uri(), password, TIMEOUT);
+        config.writeMinReplicas = writeMinReplicas;
+        config.key = key;
+        return config.validate();
     }
 
-    private JedisCountDB db(RedisConnections redisConnections) {
-        return new JedisCountDB(redisConnections, key, Duration.ofHours(1));
+    private RedisCountDB db(RedisPools pools) {
+        return db(pools, settings(PASSWORD));
+    }
+
+    private RedisCountDB db(RedisPools pools, CountDBConfig config) {
+        reads = new ReadRoute(pools, config);
+        return new RedisCountDB(config, pools, reads);
     }
 
     @Test
@@ -75,7 +83,7 @@ class JedisCountDBIT {
 
     @Test
     void incrementsGoToTheMasterAndReadsSeeThemOnTheReplica() {
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
 
         assertEquals(1, db.increment());
         assertEquals(2, db.increment());
@@ -84,17 +92,17 @@ class JedisCountDBIT {
         assertEquals("3", redis.master().call("GET", key), "the master holds the increments");
         redis.replica().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
         assertEquals(3, db.get(), "the replica serves the count once it caught up");
-        assertFalse(connections.readsFallingBack());
+        assertFalse(reads.fallingBack());
     }
 
     @Test
     void readsFallBackToTheMasterWhenTheReplicaIsDown() {
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
         db.increment();
         redis.replica().stop();
         try {
             assertEquals(1, db.get(), "the read should have been answered by the master");
-            assertTrue(connections.readsFallingBack(), "reads should now go to the master");
+            assertTrue(reads.fallingBack(), "reads should now go to the master");
             assertEquals(1, db.get(), "later reads keep working");
         } finally {
             redis.replica().start();
@@ -103,19 +111,19 @@ class JedisCountDBIT {
 
     @Test
     void aReadRightAfterARedisRestartDoesNotFailOnAStaleConnection() {
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
         db.increment();
         assertEquals(1, db.get(), "reads from the replica, leaving a pooled connection to it");
         redis.replica().stop();
         redis.replica().start().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
 
         assertEquals(1, db.get(), "the pooled connection died with the old process; the read must not");
-        assertFalse(connections.readsFallingBack(), "and it was still served by the replica");
+        assertFalse(reads.fallingBack(), "and it was still served by the replica");
     }
 
     @Test
     void anUnreachableMasterIsUnavailableWithinTwiceTheTimeout() {
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
         redis.master().freeze();
         try {
             long start = System.nanoTime();
@@ -135,7 +143,7 @@ class JedisCountDBIT {
 
     @Test
     void aWrongPasswordIsUnavailableNotAServerError() {
-        try (RedisConnections wrong = new RedisConnections(settings("not-the-password"))) {
+        try (RedisPools wrong = new RedisPools(settings("not-the-password"))) {
             CountDBUnavailableException e = assertThrows(CountDBUnavailableException.class,
                     () -> db(wrong).increment());
             assertFalse(e.getMessage().contains("not-the-password"), "the password leaked into: " + e.getMessage());
@@ -146,49 +154,47 @@ class JedisCountDBIT {
     void aKeyThatIsNotAnIntegerIsAServerError() {
         redis.master().call("SET", key, "many");
         redis.replica().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
 
         assertInstanceOf(CountDBException.class, assertThrows(RuntimeException.class, db::get));
         assertInstanceOf(CountDBException.class, assertThrows(RuntimeException.class, db::increment));
     }
 
     @Test
-    void writeRefusalTellsAMasterFromAReplica() {
-        assertEquals(java.util.Optional.empty(), connections.writeRefusal());
-        RedisSettings replicaAsMaster = RedisSettings.of(RedisEndpoint.parse("w", redis.replica().uri()),
-                RedisEndpoint.parse("r", redis.replica().uri()), PASSWORD, TIMEOUT);
-        try (RedisConnections misconfigured = new RedisConnections(replicaAsMaster)) {
-            assertEquals(java.util.Optional.of("the write endpoint is a slave, not a master"), misconfigured.writeRefusal());
+    void aReplicaAsTheWriteEndpointIsUnavailableNotAServerError() {
+        CountDBConfig replicaAsMaster = Configs.of(redis.replica().uri(), redis.replica().uri(), PASSWORD, TIMEOUT);
+        replicaAsMaster.key = key;
+        try (RedisPools misconfigured = new RedisPools(replicaAsMaster)) {
             assertInstanceOf(CountDBUnavailableException.class,
-                    assertThrows(RuntimeException.class, () -> db(misconfigured).increment()),
+                    assertThrows(RuntimeException.class, () -> db(misconfigured, replicaAsMaster).increment()),
                     "a READONLY refusal should be a 503, not a 500");
         }
     }
 
     @Test
     void anIdempotencyKeyIncrementsOnceAndThenReplaysTheSameCount() {
-        JedisCountDB db = db(connections);
-        IdempotencyKey first = new IdempotencyKey("first-" + UUID.randomUUID());
+        RedisCountDB db = db(connections);
+        String first = "first-" + UUID.randomUUID();
 
         assertEquals(new Increment(1, false), db.increment(first));
         assertEquals(new Increment(1, true), db.increment(first), "a retry replays the first answer");
-        assertEquals(new Increment(2, false), db.increment(new IdempotencyKey("second-" + UUID.randomUUID())));
+        assertEquals(new Increment(2, false), db.increment("second-" + UUID.randomUUID()));
         assertEquals("2", redis.master().call("GET", key), "two keys, two increments");
     }
 
     @Test
     void idempotencyKeysExpire() {
-        IdempotencyKey once = new IdempotencyKey("ttl-" + UUID.randomUUID());
+        String once = "ttl-" + UUID.randomUUID();
         db(connections).increment(once);
 
-        Object ttl = redis.master().call("TTL", key + ":idempotency:" + once.value());
+        Object ttl = redis.master().call("TTL", key + ":idempotency:" + once);
         assertTrue((Long) ttl > 3500 && (Long) ttl <= 3600, "the key is remembered for the configured hour, TTL " + ttl);
     }
 
     @Test
     void fiftyConcurrentRetriesWithOneKeyIncrementOnce() throws Exception {
-        JedisCountDB db = db(connections);
-        IdempotencyKey shared = new IdempotencyKey("shared-" + UUID.randomUUID());
+        RedisCountDB db = db(connections);
+        String shared = "shared-" + UUID.randomUUID();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
         try {
             java.util.List<java.util.concurrent.Future<Increment>> answers = new java.util.ArrayList<>();
@@ -217,28 +223,28 @@ class JedisCountDBIT {
 
     @Test
     void theScriptIsSentAgainWhenRedisForgotIt() {
-        JedisCountDB db = db(connections);
-        db.increment(new IdempotencyKey("before-" + UUID.randomUUID()));
+        RedisCountDB db = db(connections);
+        db.increment("before-" + UUID.randomUUID());
         redis.master().call("SCRIPT", "FLUSH"); // what a restart does to the script cache
 
-        assertEquals(new Increment(2, false), db.increment(new IdempotencyKey("after-" + UUID.randomUUID())));
+        assertEquals(new Increment(2, false), db.increment("after-" + UUID.randomUUID()));
     }
 
     @Test
     void withMinReplicasAWriteWaitsForTheReplica() {
-        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
-            assertEquals(1, db(durable).increment());
+        try (RedisPools durable = new RedisPools(settings(PASSWORD, 1))) {
+            assertEquals(1, db(durable, settings(PASSWORD, 1)).increment());
             assertEquals("1", redis.replica().call("GET", key), "the replica has it when the answer comes");
         }
     }
 
     @Test
     void withMinReplicasAndNoReplicaTheWriteIsUnavailableButApplied() {
-        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
+        try (RedisPools durable = new RedisPools(settings(PASSWORD, 1))) {
             redis.replica().stop();
             try {
                 CountDBUnavailableException e = assertThrows(CountDBUnavailableException.class,
-                        () -> db(durable).increment());
+                        () -> db(durable, settings(PASSWORD, 1)).increment());
                 assertTrue(e.getMessage().contains("0 of 1 replicas"), e.getMessage());
                 assertEquals("1", redis.master().call("GET", key), "the master did apply it: the README says so");
             } finally {
@@ -249,9 +255,9 @@ class JedisCountDBIT {
 
     @Test
     void afterTooFewAcknowledgementsARetryWithTheSameKeyCountsOnce() {
-        IdempotencyKey key = new IdempotencyKey("durable-" + UUID.randomUUID());
-        try (RedisConnections durable = new RedisConnections(settings(PASSWORD, 1))) {
-            JedisCountDB db = db(durable);
+        String key = "durable-" + UUID.randomUUID();
+        try (RedisPools durable = new RedisPools(settings(PASSWORD, 1))) {
+            RedisCountDB db = db(durable, settings(PASSWORD, 1));
             redis.replica().stop();
             try {
                 assertThrows(CountDBUnavailableException.class, () -> db.increment(key),
@@ -267,7 +273,7 @@ class JedisCountDBIT {
 
     @Test
     void connectionsAreReturnedToThePools() {
-        JedisCountDB db = db(connections);
+        RedisCountDB db = db(connections);
         for (int i = 0; i < 50; i++) {
             db.increment();
             db.get();

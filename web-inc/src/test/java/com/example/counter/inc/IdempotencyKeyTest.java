@@ -1,4 +1,4 @@
-package com.example.counter.db;
+package com.example.counter.inc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

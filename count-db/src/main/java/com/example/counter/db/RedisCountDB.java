@@ -1,0 +1,150 @@
+package com.example.counter.db;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The count as a Redis integer under one key ({@code counter.key}): {@code GET} from the read
+ * endpoint, {@code INCR} (or the idempotent script) on the master.
+ *
+ * <p>Fault Tolerance guards every call; its settings are in microprofile-config.properties:
+ * <ul>
+ * <li>{@code @Timeout} of {@code counter.redis.timeout}, the Jedis socket timeout: Fault Tolerance
+ * cannot interrupt a blocked socket read, so a shorter one would bound nothing.</li>
+ * <li>{@code @CircuitBreaker}: when 2 of the last 4 calls of a method failed, that method fails at
+ * once (no thread waits on a dead Redis) for {@code counter.redis.circuit-breaker.delay}, then lets
+ * a trial call through. Only outages count; bad data or a bug is no reason to stop calling.</li>
+ * <li>No {@code @Retry}: an increment that timed out may have been applied; only the client can
+ * retry, with an Idempotency-Key. No {@code @Fallback}: there is no stand-in for a count. An outage
+ * ({@link CountDBUnavailableException}), a timeout and an open breaker reach the HTTP layer as they
+ * are, and it answers 503.</li>
+ * </ul>
+ */
+@ApplicationScoped
+@Timeout
+@CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, successThreshold = 1,
+        failOn = {CountDBUnavailableException.class, TimeoutException.class})
+public class RedisCountDB implements ICountDB {
+
+    private static final String SCRIPT = resource("idempotent-increment.lua");
+    private static final String SCRIPT_SHA1 = sha1(SCRIPT);
+
+    private RedisPools pools;
+    private ReadRoute reads;
+    private String key;
+    private String idempotencyTtlSeconds;
+    private int minReplicas;
+    private long waitMillis;
+
+    @Inject
+    public RedisCountDB(@ConfigProperties CountDBConfig config, RedisPools pools, ReadRoute reads) {
+        this.pools = pools;
+        this.reads = reads;
+        this.key = config.key;
+        this.idempotencyTtlSeconds = Long.toString(config.idempotencyTtlSeconds);
+        this.minReplicas = config.writeMinReplicas;
+        this.waitMillis = config.writeWaitMillis;
+    }
+
+    /** For CDI's client proxy only. */
+    protected RedisCountDB() {
+    }
+
+    @Override
+    public long get() {
+        String value = reads.read(redis -> redis.get(key));
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new CountDBException("Redis key '" + key + "' does not hold an integer", e);
+        }
+    }
+
+    @Override
+    public long increment() {
+        return write(redis -> redis.incr(key));
+    }
+
+    @Override
+    public Increment increment(String idempotencyKey) {
+        List<String> keys = List.of(key, key + ":idempotency:" + idempotencyKey);
+        List<String> args = List.of(idempotencyTtlSeconds);
+        Object reply;
+        try {
+            reply = write(redis -> redis.evalsha(SCRIPT_SHA1, keys, args));
+        } catch (CountDBException e) {
+            if (!(e.getCause() instanceof JedisNoScriptException)) {
+                throw e;
+            }
+            // A restarted or new master has an empty script cache; NOSCRIPT means nothing ran, so
+            // sending the script itself is safe (and caches it again).
+            reply = write(redis -> redis.eval(SCRIPT, keys, args));
+        }
+        List<?> result = (List<?>) reply;
+        return new Increment((Long) result.get(0), ((Long) result.get(1)) == 1L);
+    }
+
+    /**
+     * Runs a write on the master and, with {@code counter.redis.write.min-replicas} above 0, waits
+     * on the same connection (WAIT counts only its own connection's writes) until that many replicas
+     * have it. Never retried: the write might have been applied.
+     *
+     * @throws CountDBUnavailableException also when too few replicas acknowledged in time: the
+     *     master did apply the write then, so only an idempotent increment may be retried
+     */
+    private <T> T write(Function<Jedis, T> command) {
+        return pools.master().onOneConnection(redis -> {
+            T result = command.apply(redis);
+            if (minReplicas > 0) {
+                long acknowledged = redis.waitReplicas(minReplicas, waitMillis);
+                if (acknowledged < minReplicas) {
+                    throw new CountDBUnavailableException("Redis at " + pools.master().endpoint()
+                            + " applied the write but only " + acknowledged + " of " + minReplicas
+                            + " replicas acknowledged it within " + waitMillis + "ms", null);
+                }
+            }
+            return result;
+        });
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisCountDB.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+}

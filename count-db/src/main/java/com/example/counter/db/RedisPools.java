@@ -1,0 +1,64 @@
+package com.example.counter.db;
+
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+
+/**
+ * The application's two Redis clients, for its whole life: one for the master (commands) and one
+ * for the read endpoint (queries). Made while the application starts, so that a bad setting stops
+ * the deployment with a message naming it; closed when it stops.
+ */
+@ApplicationScoped
+public class RedisPools implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisPools.class.getName());
+
+    private RedisPool master;
+    private RedisPool readEndpoint;
+
+    @Inject
+    public RedisPools(@ConfigProperties CountDBConfig config) {
+        config.validate();
+        this.master = new RedisPool(config.write(), config, config.timeout());
+        // Half the time for the read endpoint, so that a read that falls back to the master after
+        // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).
+        this.readEndpoint = new RedisPool(config.read(), config, config.timeout().dividedBy(2));
+        LOG.info(() -> "Redis clients ready: " + config);
+    }
+
+    /** For CDI's client proxy only. */
+    protected RedisPools() {
+    }
+
+    void onStartup(@Observes Startup startup) {
+        // Being called is the point: it creates this bean, and so validates the settings, at start-up.
+    }
+
+    public RedisPool master() {
+        return master;
+    }
+
+    public RedisPool readEndpoint() {
+        return readEndpoint;
+    }
+
+    /** Connections lent out right now by both pools. */
+    public int activeConnections() {
+        return master.activeConnections() + readEndpoint.activeConnections();
+    }
+
+    @Override
+    @PreDestroy
+    public void close() {
+        readEndpoint.close();
+        master.close();
+        LOG.info("Redis clients closed");
+    }
+}

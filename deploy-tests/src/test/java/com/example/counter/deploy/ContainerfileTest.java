@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.fabric8.openshift.api.model.BuildConfig;
+import io.fabric8.openshift.api.model.ImageStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +57,20 @@ class ContainerfileTest {
         assertEquals("icr.io/appcafe/open-liberty:" + Repository.pom("/project/properties/openliberty.version")
                 + "-kernel-slim-java17-openj9-ubi-minimal", images.get(1), "the image must be Open Liberty's"
                 + " kernel-slim UBI minimal image of the Liberty version the pom builds and tests with");
+    }
+
+    /** OpenShift's builds replace the last FROM with the ImageStream that tracks the same image. */
+    @Test
+    void openShiftBuildsOnTheSameOpenLiberty() {
+        Manifests openShift = Render.Combination.openShift().manifests();
+        String liberty = argumentDefaults(instructions).get("LIBERTY_IMAGE");
+        assertAll(openShift.all(BuildConfig.class).stream().map(build -> () -> {
+            var from = build.getSpec().getStrategy().getDockerStrategy().getFrom();
+            String[] tag = from.getName().split(":", 2);
+            assertEquals(liberty, openShift.get(ImageStream.class, tag[0]).getSpec().getTags().stream()
+                    .filter(t -> t.getName().equals(tag[1])).findFirst().orElseThrow().getFrom().getName(),
+                    Manifests.describe(build) + " builds on " + from.getName());
+        }));
     }
 
     @Test

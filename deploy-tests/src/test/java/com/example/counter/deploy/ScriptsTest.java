@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.openshift.api.model.ImageStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,27 @@ class ScriptsTest {
         assertTrue(result.succeeded(), Repository.relative(script) + " fails shellcheck:\n" + result.describe());
         assertTrue(Files.isExecutable(script), Repository.relative(script) + " is not executable");
         assertTrue(Repository.read(script).startsWith("#!/"), Repository.relative(script) + " has no #! line");
+    }
+
+    /**
+     * One Redis version line: these tests (and, through REDIS_SERVER, every Redis test in CI) run
+     * the major version that Kubernetes and OpenShift deploy, so the idempotent-increment script's
+     * Redis 7 behaviour is what the tests exercise.
+     */
+    @Test
+    void theRedisTestedIsTheMajorVersionDeployed() {
+        String tested = RedisPod.version();
+        String major = tested.substring(0, tested.indexOf('.'));
+        String kubernetes = Manifests.tag(Manifests.parse(Repository.kustomize(Repository.KUSTOMIZE.resolve("base")))
+                .get(StatefulSet.class, "redis").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .orElseThrow();
+        var openShift = Render.Combination.openShift().manifests().get(ImageStream.class, "redis").getSpec().getTags();
+        assertAll(
+                () -> assertTrue(kubernetes.startsWith(major + "."), "Kubernetes deploys Redis " + kubernetes
+                        + ", the tests run " + tested + " (" + RedisPod.server() + ")"),
+                () -> assertTrue(openShift.stream().allMatch(tag -> tag.getName().equals(major)
+                                && tag.getFrom().getName().contains("/redis-" + major + "-")),
+                        "OpenShift deploys another Redis than the tested " + tested + ": " + openShift));
     }
 
     @Test

@@ -7,13 +7,28 @@
 # nothing has to elect a master. The price: writes stop while redis-0 is down, until Kubernetes
 # restarts it on its own volume.
 #
-# Needs only sh, uname, od, tr, sed and redis-server on the PATH, so it runs in the official redis
-# image and in the sclorg one (openshift/). Environment, with the in-cluster default in brackets:
+# No silent wipe: if redis-0 finds no data on its volume (a lost or deleted volume), it asks the
+# replicas first. Were it to start empty while one of them holds keys, every replica would resync
+# to its empty data set and the count would be gone. So it refuses, and says so in the pod's log,
+# until the volume is restored (docs/kubernetes.md, "Lost master volume") or the operator sets
+# REDIS_ALLOW_EMPTY_MASTER=true for a deliberate fresh start.
+#
+# Needs only sh, uname, od, tr, sed, getent, timeout, redis-server and redis-cli on the PATH, so it
+# runs in the official redis image and in the sclorg one (openshift/). Environment, with the
+# in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required). redis-cli reads the same variable, so the probes
 #                       authenticate without the password on their command line.
-#   POD_NAME            [the host name] the pod name; the number after its last '-' is the ordinal
-#   REDIS_MASTER_HOST   [redis-0.redis-headless] the master's stable name, from the headless Service
-#   REDIS_MASTER_PORT   [6379]
+#   POD_NAME            [the host name] the pod name; the number after its last '-' is the ordinal,
+#                       what comes before it the StatefulSet's name
+#   REDIS_HEADLESS_SERVICE  [redis-headless] the headless Service that names the pods; kustomize
+#                       keeps it right when an overlay renames the system (base/kustomization.yaml)
+#   REDIS_MASTER_HOST   [<StatefulSet>-0.<headless Service>] the master's stable name
+#   REDIS_MASTER_PORT   [6379] the port of the master, and of the replicas that redis-0 asks
+#   REDIS_PEERS         [<StatefulSet>-1 to -16 .<headless Service>:<REDIS_MASTER_PORT>] the
+#                       replicas redis-0 asks when its volume is empty, as host:port; a host that
+#                       does not resolve is no pod (yet), and is skipped. none: ask no one
+#   REDIS_ALLOW_EMPTY_MASTER  [false] true: redis-0 starts on an empty volume even while replicas
+#                       hold data, which they then drop. For a deliberate fresh start only.
 #   REDIS_LISTEN_PORT   [6379]
 #   REDIS_BIND          [* -::*] every IPv4 address, and every IPv6 one where the pod has IPv6
 #   REDIS_DATA_DIR      [/data] the persistent volume, where the append-only file lives
@@ -44,6 +59,11 @@ ordinal=${pod_name##*-}
 case $ordinal in
   '' | *[!0-9]*) fail "cannot read a StatefulSet ordinal from the pod name '$pod_name'" ;;
 esac
+statefulset=${pod_name%-*}
+headless=${REDIS_HEADLESS_SERVICE:-redis-headless}
+master_host=${REDIS_MASTER_HOST:-$statefulset-0.$headless}
+master_port=${REDIS_MASTER_PORT:-6379}
+data_dir=${REDIS_DATA_DIR:-/data}
 [ -n "${REDISCLI_AUTH:-}" ] || fail "REDISCLI_AUTH must hold the Redis password"
 conf=${REDIS_CONF_FILE:-/run/redis/redis.conf}
 appendfsync=${REDIS_APPENDFSYNC:-always}
@@ -55,6 +75,11 @@ min_replicas=${REDIS_MIN_REPLICAS_TO_WRITE:-0}
 max_lag=${REDIS_MIN_REPLICAS_MAX_LAG:-10}
 require_count REDIS_MIN_REPLICAS_TO_WRITE "$min_replicas"
 require_count REDIS_MIN_REPLICAS_MAX_LAG "$max_lag"
+allow_empty_master=${REDIS_ALLOW_EMPTY_MASTER:-false}
+case $allow_empty_master in
+  true | false) ;;
+  *) fail "REDIS_ALLOW_EMPTY_MASTER must be true or false, not '$allow_empty_master'" ;;
+esac
 
 # Every byte of the password as \xHH between double quotes: redis.conf reads that back exactly,
 # whatever the password holds (quotes, spaces, '#', a trailing newline from a file).
@@ -64,7 +89,7 @@ umask 077 # the file holds the password: owner only
 {
   echo "port ${REDIS_LISTEN_PORT:-6379}"
   echo "bind ${REDIS_BIND:-* -::*}"
-  echo "dir ${REDIS_DATA_DIR:-/data}"
+  echo "dir $data_dir"
   # Every write goes to the append-only file on the volume; "always" flushes it to disk before
   # the write is answered, so an acknowledged increment survives a crash of the pod or its node.
   echo "appendonly yes"
@@ -82,14 +107,64 @@ umask 077 # the file holds the password: owner only
     echo "maxmemory-policy noeviction"
   fi
   if [ "$ordinal" -ne 0 ]; then
-    echo "replicaof ${REDIS_MASTER_HOST:-redis-0.redis-headless} ${REDIS_MASTER_PORT:-6379}"
+    echo "replicaof $master_host $master_port"
     echo "replica-read-only yes"
   fi
 } >"$conf"
 
+# Whether the data directory holds nothing Redis wrote: no append-only file (Redis 7 keeps it in
+# appendonlydir, 6 in appendonly.aof) and no snapshot.
+has_no_data() {
+  [ ! -e "$data_dir/appendonlydir" ] && [ ! -e "$data_dir/appendonly.aof" ] && [ ! -e "$data_dir/dump.rdb" ]
+}
+
+# Fails unless no replica holds keys. A replica that resolves but cannot say (down, hung, still
+# loading) fails it too: it would resync to empty as soon as it is back.
+refuse_empty_master_while_replicas_hold_data() {
+  if [ "${REDIS_PEERS:-}" = none ]; then
+    peers=
+  elif [ -n "${REDIS_PEERS:-}" ]; then
+    peers=$REDIS_PEERS
+  else
+    peers=
+    i=1
+    while [ "$i" -le 16 ]; do
+      peers="$peers $statefulset-$i.$headless:$master_port"
+      i=$((i + 1))
+    done
+  fi
+  for peer in $peers; do
+    host=${peer%:*}
+    port=${peer##*:}
+    getent hosts "$host" >/dev/null 2>&1 || continue
+    reply=$(timeout 5 redis-cli -h "$host" -p "$port" info keyspace 2>&1) || reply="no answer ($reply)"
+    case $reply in
+      *'# Keyspace'*db[0-9]*:keys=*)
+        keys=$(printf '%s\n' "$reply" | sed -n 's/^db[0-9]*:keys=\([0-9]*\).*/\1/p' | head -n 1)
+        fail "$pod_name has no data on its volume ($data_dir), but the replica $host holds $keys keys or more." \
+          "Started empty, it would make every replica drop its copy. Restore the master's data from a" \
+          "replica (docs/kubernetes.md, \"Lost master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true" \
+          "to start empty on purpose."
+        ;;
+      *'# Keyspace'*) ;;
+      *)
+        fail "$pod_name has no data on its volume ($data_dir), and the replica $host cannot say whether" \
+          "it holds any: $reply. Bring it back, or set REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose."
+        ;;
+    esac
+  done
+}
+
 if [ "$ordinal" -eq 0 ]; then
+  if has_no_data; then
+    if [ "$allow_empty_master" = true ]; then
+      echo "redis-start: $pod_name starts empty (REDIS_ALLOW_EMPTY_MASTER=true): replicas drop their data" >&2
+    else
+      refuse_empty_master_while_replicas_hold_data
+    fi
+  fi
   echo "redis-start: $pod_name starts as the master" >&2
 else
-  echo "redis-start: $pod_name starts as a replica of ${REDIS_MASTER_HOST:-redis-0.redis-headless}" >&2
+  echo "redis-start: $pod_name starts as a replica of $master_host" >&2
 fi
 exec redis-server "$conf"

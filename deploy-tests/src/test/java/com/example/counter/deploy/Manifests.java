@@ -370,7 +370,7 @@ final class Manifests {
         return names;
     }
 
-    /** The ConfigMaps and Secrets, and their keys, that the workload's pods read. */
+    /** The ConfigMaps and Secrets, and their keys, that the workload's pods need (optional ones are not). */
     static List<Reference> references(Workload workload) {
         List<Reference> references = new ArrayList<>();
         for (Container container : workload.allContainers()) {
@@ -387,7 +387,7 @@ final class Manifests {
                 }
             }
             for (EnvFromSource source : container.getEnvFrom()) {
-                if (source.getConfigMapRef() != null) {
+                if (source.getConfigMapRef() != null && !Boolean.TRUE.equals(source.getConfigMapRef().getOptional())) {
                     references.add(new Reference("ConfigMap", source.getConfigMapRef().getName(), Optional.empty(),
                             where + " envFrom"));
                 }

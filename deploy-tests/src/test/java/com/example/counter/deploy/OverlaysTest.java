@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,9 +17,23 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.stream.Stream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** dev is small and self-contained; prod is redundant, bigger, and keeps its password out of Git. */
+/**
+ * dev is small and self-contained; prod and OpenShift are redundant, prod bigger, with its password
+ * out of Git; and a renamed second instance beside the first shares nothing with it.
+ */
 class OverlaysTest {
 
     private final Manifests dev = Render.Combination.overlay("dev").manifests();
@@ -42,13 +57,81 @@ class OverlaysTest {
                 "dev's password must say it is for dev only, not '" + password + "'");
     }
 
-    @Test
-    void prodRunsAtLeastTwoPodsPerServiceAndCanScale() {
-        assertAll(prod.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> assertTrue(
+    /** One node, one rollout or one bad pod never takes a service down, on Kubernetes or OpenShift. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("productionShaped")
+    void runsAtLeastTwoPodsPerServiceAndCanScale(Render render) {
+        Manifests manifests = render.manifests();
+        assertAll(manifests.all(HorizontalPodAutoscaler.class).stream().map(autoscaler -> () -> assertTrue(
                 autoscaler.getSpec().getMinReplicas() >= 2
                         && autoscaler.getSpec().getMaxReplicas() > autoscaler.getSpec().getMinReplicas(),
-                "prod " + describe(autoscaler) + " must keep 2 or more pods and room to scale")));
-        assertTrue(redis(prod).getSpec().getReplicas() >= 3, "prod Redis: a master and at least two replicas");
+                render + " " + describe(autoscaler) + " must keep 2 or more pods and room to scale")));
+        assertTrue(redis(manifests).getSpec().getReplicas() >= 3, "a master and at least two replicas");
+    }
+
+    static Stream<Render> productionShaped() {
+        return Stream.of(Render.Combination.overlay("prod"), Render.Combination.openShift(),
+                ProcessedTemplate.withSampleValues());
+    }
+
+    /** Where the base only prefers it, prod requires it: a node failure takes at most one copy of the data. */
+    @Test
+    void prodNeverPutsTwoRedisPodsOnOneNode() {
+        StatefulSet redis = redis(prod);
+        var terms = Optional.ofNullable(redis.getSpec().getTemplate().getSpec().getAffinity())
+                .map(affinity -> affinity.getPodAntiAffinity())
+                .map(anti -> anti.getRequiredDuringSchedulingIgnoredDuringExecution()).orElse(List.of());
+        assertTrue(terms.stream().anyMatch(term -> term.getTopologyKey().equals("kubernetes.io/hostname")
+                        && Manifests.matches(Manifests.selector(term.getLabelSelector(), "prod Redis anti-affinity"),
+                                redis.getSpec().getTemplate().getMetadata().getLabels())),
+                "prod Redis must require its pods on different nodes: " + terms);
+    }
+
+    /**
+     * An overlay that renames the system (a prefix, its own instance label) deploys a second counter
+     * beside the first in one namespace: no object name is shared, no selector picks the other's
+     * pods, and every name the pods use, Redis host names included, is one of its own objects.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod"})
+    void aRenamedSecondInstanceSharesNothingWithTheFirst(String overlay) {
+        Render.Combination first = Render.Combination.overlay(overlay);
+        Render.Combination second = new Render.Combination(first.overlay(), List.of(), Map.of("namePrefix", "blue-",
+                "labels", List.of(Map.of("pairs", Map.of(Manifests.INSTANCE, "blue"), "includeSelectors", true))));
+        Manifests one = first.manifests();
+        Manifests two = second.manifests();
+        Set<String> names = one.all().stream().map(Manifests::describe).collect(Collectors.toSet());
+        List<Executable> checks = new ArrayList<>();
+        two.all().forEach(object -> checks.add(() -> assertFalse(names.contains(describe(object)),
+                describe(object) + " is in both instances: one would overwrite the other")));
+        for (Manifests.Workload workload : two.workloads()) {
+            checks.add(() -> assertTrue(one.selectedBy(Manifests.selector(workload.selector(), workload.toString()))
+                    .isEmpty(), workload + " of the second instance selects pods of the first"));
+            Manifests.references(workload).forEach(reference -> checks.add(() -> assertTrue(
+                    !names.contains(reference.kind() + " " + reference.name()),
+                    reference.where() + " uses " + reference.kind() + " " + reference.name() + " of the first instance")));
+            for (var container : workload.pod().getContainers()) {
+                two.environment(container, second.operatorProvided()).stream()
+                        .filter(variable -> variable.value().filter(value -> value.matches("rediss?://.*")).isPresent())
+                        .forEach(variable -> checks.add(() -> {
+                            URI uri = URI.create(variable.value().orElseThrow());
+                            WiringTest.assertRedisHost(two, workload + " " + variable.name(), uri);
+                            assertTrue(uri.getHost().startsWith("blue-"), workload + " " + variable.name() + " = " + uri
+                                    + " is not the second instance's Redis");
+                        }));
+            }
+        }
+        for (var service : two.all(io.fabric8.kubernetes.api.model.Service.class)) {
+            checks.add(() -> assertTrue(one.selectedBy(service.getSpec().getSelector()).isEmpty(),
+                    describe(service) + " of the second instance sends to pods of the first"));
+        }
+        List<ConfigMap> redisNames = two.all(ConfigMap.class).stream()
+                .filter(configMap -> configMap.getMetadata().getName().startsWith("blue-redis-names-")).toList();
+        checks.add(() -> assertEquals(List.of(Map.of("REDIS_STATEFULSET", "blue-redis", "REDIS_HEADLESS_SERVICE",
+                "blue-redis-headless", "REDIS_SERVICE", "blue-redis")), redisNames.stream().map(ConfigMap::getData)
+                .toList(), "the names the pods make their Redis host names of (redis-start.sh too)"));
+        assertFalse(checks.isEmpty());
+        assertAll(checks);
     }
 
     @Test

@@ -120,14 +120,22 @@ final class RedisPod implements AutoCloseable {
     /** The pod's environment, as the StatefulSet gives it, but for addresses and paths on this machine. */
     private static Map<String, String> environment(String podName, int port, String password, Path podDir) {
         Map<String, String> environment = new HashMap<>();
-        environment.put("PATH", serverDirectory() + ":" + System.getenv("PATH"));
+        environment.put("PATH", path());
         environment.put("POD_NAME", podName);
         environment.put("REDISCLI_AUTH", password);
         environment.put("REDIS_LISTEN_PORT", String.valueOf(port));
         environment.put("REDIS_BIND", "127.0.0.1");
         environment.put("REDIS_DATA_DIR", podDir.resolve("data").toString());
         environment.put("REDIS_CONF_FILE", podDir.resolve("redis.conf").toString());
+        // No replicas to ask by default: the in-cluster names would go to DNS. Tests that need
+        // them name them (127.0.0.1:port).
+        environment.put("REDIS_PEERS", "none");
         return environment;
+    }
+
+    /** The PATH of the script: the server under test first. */
+    static String path() {
+        return serverDirectory() + ":" + System.getenv("PATH");
     }
 
     /** A free port in 16400-16499 on 127.0.0.1, not handed out before in this run. */

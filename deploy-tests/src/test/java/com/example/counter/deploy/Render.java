@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -126,25 +125,38 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
         }
 
         /**
-         * A kustomization that applies the extra components to the overlay, as an operator would by
-         * listing them in the overlay. Paths are relative: kustomize does not accept absolute ones.
+         * The overlay as an operator changes it: a copy of kustomize/ and openshift/ in which the
+         * overlay's own kustomization lists the extra components after its own (so that they run
+         * before its patches, as they would) and has the extra fields.
          */
         private Path writeWrapper() {
-            Path dir = Repository.TARGET.resolve("kustomize-combinations").resolve(toString()
+            Path copy = Repository.TARGET.resolve("kustomize-combinations").resolve(toString()
                     .replaceAll("[^A-Za-z0-9+=-]+", "_"));
-            Map<String, Object> kustomization = new LinkedHashMap<>();
-            kustomization.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
-            kustomization.put("kind", "Kustomization");
-            kustomization.put("resources", List.of(dir.relativize(overlay).toString()));
-            kustomization.put("components", extraComponents.stream().map(c -> dir.relativize(c).toString()).toList());
-            kustomization.putAll(extraKustomization);
             try {
-                Files.createDirectories(dir);
-                YAML.writeValue(dir.resolve("kustomization.yaml").toFile(), kustomization);
+                for (Path tree : List.of(Repository.KUSTOMIZE, Repository.OPENSHIFT)) {
+                    try (Stream<Path> files = Files.walk(tree)) {
+                        for (Path file : files.filter(Files::isRegularFile).toList()) {
+                            Path target = copy.resolve(Repository.ROOT.relativize(file));
+                            Files.createDirectories(target.getParent());
+                            Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+                Path dir = copy.resolve(Repository.ROOT.relativize(overlay));
+                Path file = dir.resolve("kustomization.yaml");
+                String kustomization = Files.readString(file);
+                String listed = extraComponents.stream().map(c -> "  - " + overlay.relativize(c) + "\n")
+                        .collect(Collectors.joining());
+                kustomization = kustomization.contains("\ncomponents:\n")
+                        ? kustomization.replaceFirst("\ncomponents:\n((?:  - .*\n)*)",
+                                "\ncomponents:\n$1" + java.util.regex.Matcher.quoteReplacement(listed))
+                        : kustomization + (listed.isEmpty() ? "" : "components:\n" + listed);
+                Files.writeString(file, kustomization + (extraKustomization.isEmpty() ? ""
+                        : YAML.writeValueAsString(extraKustomization).replaceFirst("^---\n", "")));
+                return dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return dir;
         }
 
         /** The component directories that the kustomization lists. */

@@ -208,13 +208,85 @@ class ScriptsTest {
                 () -> assertEquals(List.of(scripts + "/redis-start.sh"), redis.getCommand(), "command"));
     }
 
+    /**
+     * A master whose volume was lost finds no data and would, started empty, make its replicas drop
+     * theirs: it refuses, says why in its log, and leaves the replica's copy alone; the documented
+     * override starts it empty on purpose.
+     */
+    @Test
+    void anEmptyMasterRefusesToWipeAReplicaUnlessTold() throws IOException {
+        int masterPort = RedisPod.freePort();
+        RedisPod master = start("redis-0", masterPort, Map.of());
+        RedisPod replica = startReplicaOf(master);
+        master.call(jedis -> jedis.incrBy("count", 5));
+        await("the replica to have the count").atMost(SYNC).until(() -> "5".equals(replica.call(j -> j.get("count"))));
+        master.close();
+        loseTheVolumeOf("redis-0");
+        Map<String, String> peers = Map.of("REDIS_PEERS", "127.0.0.1:" + replica.port());
+
+        Repository.Result refused = RedisPod.startExpectingRefusal(work, "redis-0", masterPort, PASSWORD, peers);
+
+        assertAll(
+                () -> assertFalse(refused.succeeded(), refused.describe()),
+                () -> assertTrue(refused.stderr().contains("the replica 127.0.0.1 holds 1 keys")
+                        && refused.stderr().contains("REDIS_ALLOW_EMPTY_MASTER=true"), refused.describe()),
+                () -> assertEquals("5", replica.call(jedis -> jedis.get("count")), "the replica lost its copy"));
+
+        Map<String, String> override = new HashMap<>(peers);
+        override.put("REDIS_ALLOW_EMPTY_MASTER", "true");
+        RedisPod fresh = start("redis-0", masterPort, override);
+        assertNull(fresh.call(jedis -> jedis.get("count")), "a deliberate fresh start is empty");
+        assertTrue(fresh.log().contains("starts empty"), fresh.log());
+    }
+
+    /** A replica that resolves but cannot answer could still hold the data: no guess, a refusal. */
+    @Test
+    void anEmptyMasterRefusesWhileAReplicaCannotSayWhatItHolds() {
+        Repository.Result refused = RedisPod.startExpectingRefusal(work, "redis-0", RedisPod.freePort(), PASSWORD,
+                Map.of("REDIS_PEERS", "127.0.0.1:" + RedisPod.freePort())); // no server listens there
+
+        assertFalse(refused.succeeded(), refused.describe());
+        assertTrue(refused.stderr().contains("cannot say whether it holds any"), refused.describe());
+    }
+
+    /**
+     * A brand-new system (no replica pod exists yet, so no name resolves) starts; so does a master
+     * restarted on its own volume, which asks no replica at all, even one that cannot answer.
+     */
+    @Test
+    void aNewMasterAndARestartedOneStartAsUsual() throws IOException {
+        Path noDns = Files.createDirectories(work.resolve("no-such-pod"));
+        Files.writeString(noDns.resolve("getent"), "#!/bin/sh\nexit 2\n"); // as for a pod that does not exist
+        assertTrue(noDns.resolve("getent").toFile().setExecutable(true));
+        int port = RedisPod.freePort();
+        RedisPod brandNew = start("redis-0", port, Map.of("REDIS_PEERS", "redis-1.redis-headless:6379",
+                "PATH", noDns + ":" + RedisPod.path()));
+        brandNew.call(jedis -> jedis.set("count", "9"));
+        brandNew.close();
+
+        RedisPod restarted = start("redis-0", port, Map.of("REDIS_PEERS", "127.0.0.1:" + RedisPod.freePort()));
+
+        assertEquals("9", restarted.call(jedis -> jedis.get("count")));
+    }
+
+    private void loseTheVolumeOf(String pod) throws IOException {
+        Path data = work.resolve(pod).resolve("data");
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.createDirectories(data);
+    }
+
     /** The start script stops before it starts a server, and says why. */
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "REDISCLI_AUTH|''|REDISCLI_AUTH must hold the Redis password",
         "POD_NAME|redis|cannot read a StatefulSet ordinal",
         "REDIS_APPENDFSYNC|sometimes|REDIS_APPENDFSYNC must be always, everysec or no",
-        "REDIS_MIN_REPLICAS_TO_WRITE|one|REDIS_MIN_REPLICAS_TO_WRITE must be a whole number"})
+        "REDIS_MIN_REPLICAS_TO_WRITE|one|REDIS_MIN_REPLICAS_TO_WRITE must be a whole number",
+        "REDIS_ALLOW_EMPTY_MASTER|yes|REDIS_ALLOW_EMPTY_MASTER must be true or false"})
     void refusesAMissingOrMalformedSetting(String variable, String value, String message) {
         Map<String, String> environment = new HashMap<>(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", PASSWORD));
         environment.put(variable, value);

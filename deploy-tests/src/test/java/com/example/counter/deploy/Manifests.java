@@ -312,6 +312,17 @@ final class Manifests {
         }).toList();
     }
 
+    /** The image that the ImageStreamTag ("stream:tag") imports, if it is imported rather than built. */
+    static Optional<String> importedImage(Manifests manifests, String imageStreamTag) {
+        String[] parts = imageStreamTag.split(":", 2);
+        return manifests.find(io.fabric8.openshift.api.model.ImageStream.class, parts[0]).stream()
+                .flatMap(stream -> Optional.ofNullable(stream.getSpec()).stream())
+                .flatMap(spec -> spec.getTags().stream())
+                .filter(tag -> parts.length == 2 && tag.getName().equals(parts[1]) && tag.getFrom() != null
+                        && "DockerImage".equals(tag.getFrom().getKind()))
+                .map(tag -> tag.getFrom().getName()).findFirst();
+    }
+
     static JsonNode json(String value, String where) {
         try {
             return JSON.readTree(value);

@@ -60,17 +60,33 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
             implements Render {
 
         private static final Map<Combination, Manifests> RENDERED = new ConcurrentHashMap<>();
+        /**
+         * As the docs say to list components: by the number in a "# order: N" line of their
+         * kustomization (none is 0), so each sees the objects it changes.
+         */
+        private static final java.util.Comparator<Path> LISTING_ORDER = java.util.Comparator.comparing(
+                (Path c) -> {
+                    var order = java.util.regex.Pattern.compile("\n# order: (\\d+)")
+                            .matcher(Repository.read(c.resolve("kustomization.yaml")));
+                    return order.find() ? Integer.parseInt(order.group(1)) : 0;
+                })
+                .thenComparing(Path::toString);
 
         Combination(Path overlay, List<Path> extraComponents) {
             this(overlay, extraComponents, Map.of());
         }
 
-        /** Every overlay with every subset of the components it does not list itself. */
+        /**
+         * Every overlay with every subset of the components it does not list itself, listed as the
+         * docs say: a component whose kustomization says "# order: last" after the others.
+         */
         static Stream<Render> all() {
             List<Path> components = kustomizationsIn(COMPONENTS);
+            List<Path> openShiftComponents = kustomizationsIn(Repository.OPENSHIFT.resolve("components"));
             return Stream.concat(kustomizationsIn(OVERLAYS).stream(), Stream.of(Repository.OPENSHIFT))
-                    .flatMap(overlay -> subsets(components.stream()
-                            .filter(c -> !componentsOf(overlay).contains(c) && appliesTo(c, overlay)).toList())
+                    .flatMap(overlay -> subsets(Stream.concat(components.stream(), openShiftComponents.stream())
+                            .filter(c -> !componentsOf(overlay).contains(c) && appliesTo(c, overlay))
+                            .sorted(LISTING_ORDER).toList())
                             .stream().map(subset -> new Combination(overlay, subset)));
         }
 
@@ -173,7 +189,7 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
         static boolean appliesTo(Path component, Path overlay) {
             String text = Repository.read(component.resolve("kustomization.yaml"));
             boolean openShift = overlay.startsWith(Repository.OPENSHIFT);
-            return !text.contains("# platform: " + (openShift ? "kubernetes" : "openshift"));
+            return !text.contains("\n# platform: " + (openShift ? "kubernetes" : "openshift"));
         }
 
         static JsonNode kustomization(Path dir) {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -160,6 +161,92 @@ class WiringTest {
         }));
     }
 
+    /**
+     * The Gateway API's HTTPRoute routes as the Ingress does, on a Gateway it names; with a canary,
+     * each rule splits by weights that add up to 100 between the stable Service and the canary
+     * Service of the same service, both existing on the port named.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void httpRoutesSendIncToWebIncAndEverythingElseToWebSplittingOnlyByWeight(Render render) {
+        Manifests manifests = render.manifests();
+        assertAll(manifests.all(HTTPRoute.class).stream().map(route -> () -> {
+            assertFalse(route.getSpec().getParentRefs().isEmpty() || route.getSpec().getParentRefs().stream()
+                    .anyMatch(parent -> parent.getName().isBlank()), describe(route) + " must name its Gateway");
+            Map<String, String> routes = new HashMap<>();
+            for (var rule : route.getSpec().getRules()) {
+                String path = rule.getMatches().get(0).getPath().getValue();
+                String where = describe(route) + " " + path;
+                assertEquals("PathPrefix", rule.getMatches().get(0).getPath().getType(), where);
+                List<Service> backends = rule.getBackendRefs().stream().map(backend -> {
+                    Service service = manifests.service(backend.getName())
+                            .orElseGet(() -> fail(where + " sends to Service " + backend.getName() + ", which does not exist"));
+                    assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getPort().equals(backend.getPort())),
+                            where + ": Service " + backend.getName() + " has no port " + backend.getPort());
+                    return service;
+                }).toList();
+                routes.put(path, backends.get(0).getSpec().getSelector().get(Manifests.NAME));
+                assertSplit(manifests, where, backends, rule.getBackendRefs().stream().map(b -> b.getWeight()).toList());
+            }
+            assertEquals(Map.of("/inc", "web-inc", "/", "web"), routes, describe(route) + ": path to the pods' name");
+        }));
+    }
+
+    /**
+     * The backends of one path: one Service, or the stable one and a canary of the same service by
+     * weights that add up to 100, whose pods (on different tracks) no selector shares.
+     */
+    static void assertSplit(Manifests manifests, String where, List<Service> backends, List<Integer> weights) {
+        if (backends.size() == 1) {
+            assertTrue(weights.get(0) == null || weights.get(0) > 0, where + " sends nothing to its one backend");
+            return;
+        }
+        assertEquals(2, backends.size(), where + ": the stable Service and one canary");
+        assertEquals(100, weights.stream().mapToInt(weight -> weight == null ? 1 : weight).sum(),
+                where + " weights " + weights + " must add up to 100");
+        assertEquals(backends.get(0).getSpec().getSelector().get(Manifests.NAME),
+                backends.get(1).getSpec().getSelector().get(Manifests.NAME), where + " splits between two services");
+        List<Manifests.Workload> stable = manifests.selectedBy(backends.get(0).getSpec().getSelector());
+        List<Manifests.Workload> canary = manifests.selectedBy(backends.get(1).getSpec().getSelector());
+        assertTrue(!stable.isEmpty() && !canary.isEmpty() && java.util.Collections.disjoint(stable, canary),
+                where + ": the stable and canary Services must select pods of their own, " + stable + " / " + canary);
+        assertEquals("canary", backends.get(1).getSpec().getSelector().get(Manifests.COMPONENT),
+                where + ": the second backend must be the canary");
+    }
+
+    /** Where a canary runs, every way in that can split traffic gives it its share. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void aCanaryGetsItsShareOnEveryWayInThatSplits(Render render) {
+        Manifests manifests = render.manifests();
+        boolean canary = manifests.workloads().stream()
+                .anyMatch(w -> "canary".equals(w.podLabels().get(Manifests.COMPONENT)));
+        Stream<Executable> httpRoutes = manifests.all(HTTPRoute.class).stream().flatMap(route -> route.getSpec()
+                .getRules().stream().map(rule -> () -> assertEquals(canary ? 2 : 1, rule.getBackendRefs().size(),
+                        describe(route) + " " + rule.getMatches() + " backends")));
+        Stream<Executable> routes = manifests.all(io.fabric8.openshift.api.model.Route.class).stream().map(route -> () ->
+                assertEquals(canary ? 1 : 0, route.getSpec().getAlternateBackends().size(),
+                        describe(route) + " alternate backends"));
+        assertAll(Stream.concat(httpRoutes, routes));
+    }
+
+    /** No selector of any object (Service, budget, policy, spread) picks pods of both tracks. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void noSelectorSpansTheStableAndCanaryTracks(Render render) {
+        Manifests manifests = render.manifests();
+        Stream<Map.Entry<String, Map<String, String>>> selectors = Stream.of(
+                manifests.all(Service.class).stream().map(s -> Map.entry(describe(s), s.getSpec().getSelector())),
+                manifests.all(PodDisruptionBudget.class).stream().map(b -> Map.entry(describe(b),
+                        selector(b.getSpec().getSelector(), describe(b)))),
+                manifests.workloads().stream().map(w -> Map.entry(w.toString(), selector(w.selector(), w.toString()))),
+                manifests.all(NetworkPolicy.class).stream().map(p -> Map.entry(describe(p),
+                        selector(p.getSpec().getPodSelector(), describe(p))))).flatMap(s -> s);
+        assertAll(selectors.map(entry -> () -> assertTrue(manifests.selectedBy(entry.getValue()).stream()
+                .map(w -> "canary".equals(w.podLabels().get(Manifests.COMPONENT))).distinct().count() <= 1,
+                entry.getKey() + " selects pods of both the stable and the canary track")));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
     void statefulSetsHaveTheirHeadlessServiceAndTheirOwnVolumes(Render render) {
@@ -197,9 +284,11 @@ class WiringTest {
             assertTrue(autoscaler.getSpec().getMinReplicas() <= autoscaler.getSpec().getMaxReplicas(),
                     describe(autoscaler) + " minReplicas is above maxReplicas");
         });
-        Stream<Executable> everyDeploymentScaled = manifests.all(Deployment.class).stream().map(deployment -> () ->
+        Stream<Executable> everyDeploymentScaled = manifests.all(Deployment.class).stream()
+                .filter(deployment -> deployment.getSpec().getReplicas() == null).map(deployment -> () ->
                 assertTrue(autoscalers.stream().anyMatch(a -> a.getSpec().getScaleTargetRef().getName()
-                        .equals(deployment.getMetadata().getName())), describe(deployment) + " has no autoscaler"));
+                        .equals(deployment.getMetadata().getName())), describe(deployment) + " sets no replicas and"
+                                + " has no autoscaler"));
         Stream<Executable> budgeted = budgets.stream().map(budget -> () -> assertEquals(1,
                 manifests.selectedBy(selector(budget.getSpec().getSelector(), describe(budget))).size(),
                 describe(budget) + " must select the pods of exactly one workload"));

@@ -175,13 +175,40 @@ class TemplateTest {
                         "the message must tell the generated host: " + instance.message()));
     }
 
+    /**
+     * A later `oc process … | oc apply` to change a parameter (docs/openshift.md) gives the host and
+     * password that run, read back from the project: with them, everything but the changed
+     * parameter's objects stays as it is, and no Secret or Route changes.
+     */
+    @Test
+    void processedAgainWithTheLiveValuesItChangesOnlyWhatTheChangedParameterIsFor() {
+        ProcessedTemplate first = ProcessedTemplate.withSampleValues();
+        Map<String, String> live = Map.of(
+                "GIT_URL", "https://git.example.com/your-team/counter.git",
+                "ROUTE_SUBDOMAIN", first.manifests().all(Route.class).get(0).getSpec().getSubdomain(),
+                "REDIS_PASSWORD", first.manifests().secret("redis-auth").orElseThrow().getStringData().get("password"),
+                "MAX_REPLICAS", "8");
+
+        Map<String, HasMetadata> before = byKindAndName(first.manifests());
+        Map<String, HasMetadata> after = byKindAndName(new ProcessedTemplate(live).manifests());
+
+        assertEquals(before.keySet(), after.keySet());
+        assertAll(before.keySet().stream().filter(id -> !id.startsWith("HorizontalPodAutoscaler "))
+                .map(id -> () -> assertEquals(before.get(id), after.get(id), id + " changed")));
+        assertNotEquals(ProcessedTemplate.withSampleValues().values(), new ProcessedTemplate(Map.of("GIT_URL",
+                "https://git.example.com/your-team/counter.git", "X", "y")).values(),
+                "without the live values, the host and the password would be made anew");
+    }
+
     @Test
     void readsWellInTheDeveloperCatalog() {
         Template template = ProcessedTemplate.template();
         Map<String, String> annotations = template.getMetadata().getAnnotations();
 
         assertAll(
-                () -> assertAll(Stream.of("openshift.io/display-name", "description", "openshift.io/long-description")
+                () -> assertAll(Stream.of("openshift.io/display-name", "description", "openshift.io/long-description",
+                                "openshift.io/provider-display-name", "openshift.io/documentation-url",
+                                "openshift.io/support-url")
                         .map(key -> () -> assertFalse(annotations.getOrDefault(key, "").isBlank(),
                                 "the Template needs the annotation " + key))),
                 // A logo that the console ships: https://github.com/openshift/console, catalog-item-icon.

@@ -156,6 +156,11 @@ class WiringTest {
                 routes.put(path.getPath(), service.getSpec().getSelector().get(Manifests.NAME));
             });
             assertEquals(Map.of("/inc", "web-inc", "/", "web"), routes, describe(ingress) + ": path to the pods' name");
+            Set<String> hosts = ingress.getSpec().getRules().stream().map(rule -> rule.getHost())
+                    .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+            ingress.getSpec().getTls().forEach(tls -> assertTrue(!tls.getHosts().isEmpty()
+                    && hosts.containsAll(tls.getHosts()), describe(ingress) + " TLS hosts " + tls.getHosts()
+                    + " must be named (cert-manager issues for them) and served by the rules " + hosts));
             assertTrue(ingress.getMetadata().getAnnotations().keySet().stream().noneMatch(key -> key.contains("rewrite")),
                     describe(ingress) + " must pass paths on unchanged: each WAR serves its own context root");
         }));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.openshift.api.model.BuildConfig;
 import io.fabric8.openshift.api.model.ImageStream;
 import java.nio.file.Files;
@@ -149,6 +150,41 @@ class ContainerfileTest {
                 () -> assertAll(Stream.of("liberty", "mvnw", ".mvn", "pom.xml", "src").map(needed -> () -> assertFalse(
                         patterns.stream().anyMatch(pattern -> pattern.equals(needed) || pattern.equals("**/" + needed)),
                         ".dockerignore leaves out " + needed + ", which the build needs"))));
+    }
+
+    /**
+     * Every image pinned in the repository is one that Renovate keeps current (renovate.json): the
+     * Containerfile's (its dockerfile manager finds Containerfiles by default), those the manifests
+     * deploy (its kubernetes manager, on the files it is given), and those OpenShift imports (a
+     * custom manager whose pattern must match each of them).
+     */
+    @Test
+    void renovateKeepsEveryImageCurrent() throws Exception {
+        JsonNode renovate = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Repository.ROOT.resolve("renovate.json").toFile());
+        List<java.util.regex.Pattern> kubernetes = new ArrayList<>();
+        renovate.path("kubernetes").path("fileMatch").forEach(p -> kubernetes.add(java.util.regex.Pattern.compile(p.asText())));
+        List<java.util.regex.Pattern> imports = new ArrayList<>();
+        renovate.path("customManagers").forEach(m -> m.path("matchStrings").forEach(
+                p -> imports.add(java.util.regex.Pattern.compile(p.asText()))));
+        List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
+        for (Path file : Stream.of(Repository.KUSTOMIZE, Repository.OPENSHIFT).flatMap(dir -> Repository.filesEndingWith(
+                dir, ".yaml")).filter(f -> !f.endsWith("template.yaml")).toList()) {
+            String relative = Repository.relative(file);
+            String text = Repository.read(file);
+            if (text.lines().anyMatch(line -> line.matches("\\s*image: [a-z0-9.-]+\\.[a-z]+/\\S+"))) {
+                checks.add(() -> assertTrue(kubernetes.stream().anyMatch(p -> p.matcher(relative).find()),
+                        relative + " deploys an image that no kubernetes fileMatch of renovate.json covers"));
+            }
+            // Imports with a tag in the file; a canary's candidate (tag set by kustomize) is yours to set.
+            long imported = java.util.regex.Pattern.compile("kind: DockerImage\\s+name: [^\\s#]+:[^\\s#]+")
+                    .matcher(text).results().count();
+            checks.add(() -> assertEquals(imported, imports.stream().mapToLong(p -> p.matcher(text).results().count())
+                    .sum(), relative + ": each image an ImageStream imports must match renovate.json's customManagers"));
+        }
+        checks.add(() -> assertTrue(java.util.regex.Pattern.compile("(^|/|\\.)([Dd]ocker|[Cc]ontainer)file$")
+                .matcher(Repository.relative(FILE)).find(), "Renovate's dockerfile manager must find the Containerfile"));
+        assertAll(checks);
     }
 
     private static List<Instruction> instructions() {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.example.counter.testsupport.ManualClock;
+
 class ReadRouteTest {
 
     private final ManualClock clock = new ManualClock();

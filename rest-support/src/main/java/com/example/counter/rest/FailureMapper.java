@@ -11,7 +11,6 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 import com.example.counter.db.CountDBUnavailableException;
@@ -36,16 +35,14 @@ public class FailureMapper implements ExceptionMapper<Throwable> {
     RestConfig config;
 
     @Inject
-    OpenCircuitBreaker breaker;
+    CircuitBreakerWatch breaker;
 
     @Override
     public Response toResponse(Throwable failure) {
-        if (failure instanceof CircuitBreakerOpenException) {
-            breaker.refused();
-        }
         if (failure instanceof CountDBUnavailableException || failure instanceof FaultToleranceException) {
-            // Per request only at FINE: an outage would flood the log. What changed (the breaker
-            // opening, reads falling back) is logged once where it happens.
+            breaker.failed(failure);
+            // Per request only at FINE: an outage would flood the log. What changed (the outage
+            // starting, reads falling back) is logged once where it happens.
             LOG.log(Level.FINE, failure, failure::getMessage);
             return Problem.of(503, "The count store is unavailable; try again later.")
                     .toResponse()

@@ -14,15 +14,16 @@ import org.eclipse.microprofile.health.Readiness;
 import com.example.counter.db.CountDBUnavailableException;
 import com.example.counter.db.RedisPool;
 import com.example.counter.db.RedisPools;
-import com.example.counter.rest.OpenCircuitBreaker;
+import com.example.counter.rest.CircuitBreakerWatch;
 
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Ready while the master answers, is a master (a replica there, after a failover or with a wrong
  * URI, would refuse every increment with READONLY) and has loaded its data (LOADING after a
- * restart), and not while its circuit breaker refuses calls. Never part of liveness: a Redis
- * outage makes pods unready, it does not restart them.
+ * restart), and not for a circuit-breaker delay after requests failed for lack of Redis
+ * enough to open the circuit breaker ({@link CircuitBreakerWatch}). Never part of liveness: a
+ * Redis outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
@@ -32,7 +33,7 @@ public class MasterReadinessCheck implements HealthCheck {
     RedisPools redis;
 
     @Inject
-    OpenCircuitBreaker breaker;
+    CircuitBreakerWatch breaker;
 
     @Override
     public HealthCheckResponse call() {
@@ -40,7 +41,7 @@ public class MasterReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
                 .withData("endpoint", master.endpoint().toString())
                 .withData("pool-active", redis.activeConnections());
-        Optional<Instant> breakerOpen = breaker.refusingSince();
+        Optional<Instant> breakerOpen = breaker.openSince();
         if (breakerOpen.isPresent()) {
             return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
         }

@@ -12,13 +12,14 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.example.counter.db.RedisPools;
-import com.example.counter.rest.OpenCircuitBreaker;
+import com.example.counter.rest.CircuitBreakerWatch;
 
 /**
  * Ready while the read endpoint answers. When it does not but the master does, reads are served
  * from the master ({@link com.example.counter.db.ReadRoute}), so the pod stays ready and says so in
- * the data. Not ready while the circuit breaker refuses calls. Never part of liveness: a Redis
- * outage makes pods unready, it does not restart them.
+ * the data. Not ready for a circuit-breaker delay after requests failed for lack of Redis
+ * enough to open the circuit breaker ({@link CircuitBreakerWatch}). Never part of liveness: a
+ * Redis outage makes pods unready, it does not restart them.
  */
 @Readiness
 @ApplicationScoped
@@ -28,14 +29,14 @@ public class ReadEndpointReadinessCheck implements HealthCheck {
     RedisPools redis;
 
     @Inject
-    OpenCircuitBreaker breaker;
+    CircuitBreakerWatch breaker;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-read")
                 .withData("endpoint", redis.readEndpoint().endpoint().toString())
                 .withData("pool-active", redis.activeConnections());
-        Optional<Instant> breakerOpen = breaker.refusingSince();
+        Optional<Instant> breakerOpen = breaker.openSince();
         if (breakerOpen.isPresent()) {
             return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
         }

@@ -1,0 +1,3 @@
+-- POST /inc: one increment per request.
+dofile("bench/report.lua")
+wrk.method = "POST"

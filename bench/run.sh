@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The benchmark: both services as their containers run them (one Liberty server each, with the
+# image's configuration from liberty/ and its environment variables), a Redis master and replica
+# with the default durability (appendfsync always), and in the same run the baselines the figures
+# are measured against: nginx serving a static file with one worker, and redis-benchmark INCR
+# against the same master.
+#
+#   bench/run.sh            the full run: concurrency 1 to 512, a few minutes
+#   bench/run.sh --smoke    a short run that proves the benchmark still works (CI)
+#
+# Prints a table (throughput, p50/p99/p99.9 latency, ratio to the baseline) and each server's
+# resident memory under load and start-to-ready time; writes bench/target/results.tsv and a chart,
+# bench/target/chart.svg. Loopback only: every server listens on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+smoke=false
+[ "${1:-}" = "--smoke" ] && smoke=true
+if $smoke; then
+  concurrencies=(1 32)
+  duration=2s
+  warmup=1s
+  incr_requests=5000
+else
+  concurrencies=(1 8 32 128 512)
+  duration=10s
+  warmup=20s
+  incr_requests=200000
+fi
+
+out=$root/bench/target
+redis_master=17379
+redis_replica=17380
+web_port=17080
+inc_port=17081
+nginx_port=17090
+# The pods' memory limit, which sizes the JVM's default heap in a container.
+pod_memory=${BENCH_POD_MEMORY:-1g}
+
+# Tools from Debian's packages: installed when missing and we are root, else named.
+missing=()
+for tool in wrk:wrk nginx:nginx redis-server:redis-server redis-benchmark:redis-tools gnuplot:gnuplot-nox curl:curl; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+wlp=$root/web/target/liberty/wlp
+cleanup() {
+  for server in bench-web bench-web-inc; do
+    WLP_USER_DIR=$out/usr "$wlp/bin/server" stop "$server" >/dev/null 2>&1 || true
+  done
+  for port in $redis_replica $redis_master; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
+  if [ -f "$out/nginx/nginx.pid" ]; then kill "$(cat "$out/nginx/nginx.pid")" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+rm -rf "$out"
+mkdir -p "$out"
+
+echo "== building the WARs and the Liberty runtime"
+./mvnw -B -q -ntp -DskipTests package -pl web,web-inc -am
+./mvnw -B -q -ntp -pl web liberty:install-server
+
+await() { # await URL SECONDS: until it answers 2xx
+  local deadline=$((SECONDS + $2))
+  until curl -fs -o /dev/null "$1"; do
+    [ $SECONDS -lt $deadline ] || { echo "$1 did not answer within $2 s" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+echo "== Redis master and replica (appendfsync always, as deployed)"
+for role in master replica; do
+  port=$redis_master; [ $role = replica ] && port=$redis_replica
+  mkdir -p "$out/redis-$role"
+  args=(--port "$port" --bind 127.0.0.1 --dir "$out/redis-$role" --appendonly yes --appendfsync always
+        --save "" --daemonize yes --logfile "$out/redis-$role/redis.log")
+  [ $role = replica ] && args+=(--replicaof 127.0.0.1 "$redis_master")
+  redis-server "${args[@]}"
+done
+until redis-cli -p "$redis_replica" info replication | grep -q 'master_link_status:up'; do sleep 0.1; done
+redis-cli -p "$redis_master" set count 0 >/dev/null
+
+echo "== the services, one Liberty server each"
+start_ms=()
+for module in web web-inc; do
+  server=bench-$module
+  dir=$out/usr/servers/$server
+  mkdir -p "$dir/apps" "$dir/configDropins/defaults"
+  cp -r liberty/. "$dir/"
+  cp "$module/target/$module.war" "$dir/apps/"
+  # What the image declares: the WAR it runs (server.xml names none).
+  printf '<server><webApplication location="%s.war"/></server>\n' "$module" > "$dir/configDropins/defaults/app.xml"
+  echo "-XX:MaxRAM=$pod_memory" >> "$dir/jvm.options"
+  port=$web_port; [ $module = web-inc ] && port=$inc_port
+  t0=$(date +%s%3N)
+  # The environment a pod gets from the ConfigMap (see kustomize/base).
+  env WLP_USER_DIR="$out/usr" JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
+      HTTP_PORT=$port UPDATE_TRIGGER=disabled \
+      COUNTER_REDIS_WRITE_URI=redis://127.0.0.1:$redis_master \
+      COUNTER_REDIS_READ_URI=redis://127.0.0.1:$redis_replica \
+      "$wlp/bin/server" start "$server" >/dev/null
+  await "http://127.0.0.1:$port/health/ready" 120
+  start_ms+=($(( $(date +%s%3N) - t0 )))
+done
+
+echo "== nginx, one worker, serving a static count"
+mkdir -p "$out/nginx/html"
+echo 3 > "$out/nginx/html/index.txt"
+cat > "$out/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $out/nginx/nginx.pid;
+error_log $out/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $out/nginx/html;
+    location = / { default_type text/plain; try_files /index.txt =404; }
+  }
+}
+EOF
+nginx -c "$out/nginx/nginx.conf"
+
+# One wrk run: prints "requests/s p50 p99 p99.9 (ms) errors".
+measure() { # measure URL CONCURRENCY LUA
+  local threads=$(( $2 < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$2" -d"$duration" -s "$3" "$1" 2>/dev/null | awk '/^RESULT/ {print $2, $3, $4, $5, $6}'
+}
+
+lua=$root/bench
+echo "== warming up the JVMs (JIT) before measuring"
+for url in "http://127.0.0.1:$web_port/ get.lua" "http://127.0.0.1:$inc_port/inc post.lua" \
+           "http://127.0.0.1:$inc_port/inc post-key.lua"; do
+  wrk -t2 -c32 -d"$warmup" -s "$lua/${url#* }" "${url% *}" >/dev/null 2>&1
+done
+rss_kib() { ps -o rss= -p "$(pgrep -f "ws-server.jar $1\$")"; }
+max() { echo $(( $1 > $2 ? $1 : $2 )); }
+printf 'case\tconcurrency\trequests_per_s\tp50_ms\tp99_ms\tp999_ms\terrors\tbaseline_per_s\tratio\n' > "$out/results.tsv"
+rss_web=0 rss_inc=0
+for c in "${concurrencies[@]}"; do
+  echo "== concurrency $c"
+  read -r nginx_rps _ <<< "$(measure "http://127.0.0.1:$nginx_port/" "$c" "$lua/get.lua")"
+  # -q prints progress lines ending in CR before the result.
+  redis_rps=$(redis-benchmark -p "$redis_master" -t incr -c "$c" -n "$incr_requests" -q \
+    | tr '\r' '\n' | awk '/requests per second/ {printf "%.0f", $2}')
+  for case in get inc inc-key; do
+    case $case in
+      get) url=http://127.0.0.1:$web_port/; script=get.lua; base=$nginx_rps ;;
+      inc) url=http://127.0.0.1:$inc_port/inc; script=post.lua; base=$redis_rps ;;
+      inc-key) url=http://127.0.0.1:$inc_port/inc; script=post-key.lua; base=$redis_rps ;;
+    esac
+    read -r rps p50 p99 p999 errors <<< "$(measure "$url" "$c" "$lua/$script")"
+    ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$c" "$rps" "$p50" "$p99" "$p999" "$errors" "$base" "$ratio" \
+      >> "$out/results.tsv"
+  done
+  # Resident memory under load: the largest seen right after a run.
+  rss_web=$(max "$rss_web" "$(rss_kib bench-web)")
+  rss_inc=$(max "$rss_inc" "$(rss_kib bench-web-inc)")
+done
+
+echo
+column -t -s $'\t' "$out/results.tsv"
+echo
+echo "baselines: GET / against nginx (1 worker, static file); POST /inc against redis-benchmark INCR on the same master"
+printf 'resident memory under load: web %d MiB, web-inc %d MiB\n' $((rss_web / 1024)) $((rss_inc / 1024))
+printf 'start to ready: web %d ms, web-inc %d ms\n' "${start_ms[0]}" "${start_ms[1]}"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+
+gnuplot <<EOF
+set terminal svg size 1000,420 dynamic background rgb 'white'
+set output '$out/chart.svg'
+set datafile separator '\t'
+set key autotitle columnhead top left
+set logscale x 2
+set xlabel 'concurrent connections'
+set multiplot layout 1,2 title 'counter: throughput and p99 latency against concurrency'
+set ylabel 'requests/s'
+plot for [case in "get inc inc-key"] '$out/results.tsv' using (strcol(1) eq case ? \$2 : 1/0):3 with linespoints title case
+set ylabel 'p99 latency (ms)'
+plot for [case in "get inc inc-key"] '$out/results.tsv' using (strcol(1) eq case ? \$2 : 1/0):5 with linespoints title case
+unset multiplot
+EOF
+echo "chart: $out/chart.svg"

@@ -131,6 +131,21 @@ class ContainerfileTest {
                         server), "server.xml must name no application: one server.xml serves both services"));
     }
 
+    /**
+     * server.xml polls for changed files (liberty:dev needs it) unless the variable update.trigger
+     * says otherwise; in the image nothing changes, so it must not poll.
+     */
+    @Test
+    void theImageDoesNotPollForChanges() throws Exception {
+        Document server = xml(Repository.ROOT.resolve("liberty/server.xml"));
+        var xpath = XPathFactory.newDefaultInstance().newXPath();
+        assertAll(
+                () -> assertEquals("${update.trigger}", xpath.evaluate("/server/applicationMonitor/@updateTrigger", server)),
+                () -> assertEquals("${update.trigger}", xpath.evaluate("/server/config/@updateTrigger", server)),
+                () -> assertTrue(image.stream().anyMatch(i -> i.toString().equals("ENV UPDATE_TRIGGER=disabled")),
+                        "the image must set UPDATE_TRIGGER=disabled (Liberty's environment form of update.trigger)"));
+    }
+
     @Test
     void carriesOciLabels() {
         String labels = image.stream().filter(i -> i.keyword().equals("LABEL")).map(Instruction::arguments)

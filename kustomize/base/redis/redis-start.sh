@@ -11,10 +11,12 @@
 # replicas first. Were it to start empty while one of them holds keys, every replica would resync
 # to its empty data set and the count would be gone. So it refuses, and says so in the pod's log,
 # until the volume is restored (docs/kubernetes.md, "Lost master volume") or the operator sets
-# REDIS_ALLOW_EMPTY_MASTER=true for a deliberate fresh start.
+# REDIS_ALLOW_EMPTY_MASTER=true for a deliberate fresh start. The same from the other side, for
+# when redis-0 started before any replica could answer (after an outage of every pod): a replica
+# whose volume holds keys refuses to follow a master that holds none.
 #
-# Needs only sh, uname, od, tr, sed, getent, timeout, redis-server and redis-cli on the PATH, so it
-# runs in the official redis image and in the sclorg one (openshift/). Environment, with the
+# Needs only sh, uname, od, tr, sed, awk, getent, timeout, redis-server and redis-cli on the PATH,
+# so it runs in the official redis image and in the sclorg one (openshift/). Environment, with the
 # in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required). redis-cli reads the same variable, so the probes
 #                       authenticate without the password on their command line.
@@ -28,7 +30,8 @@
 #                       replicas redis-0 asks when its volume is empty, as host:port; a host that
 #                       does not resolve is no pod (yet), and is skipped. none: ask no one
 #   REDIS_ALLOW_EMPTY_MASTER  [false] true: redis-0 starts on an empty volume even while replicas
-#                       hold data, which they then drop. For a deliberate fresh start only.
+#                       hold data, and replicas follow an empty master, dropping theirs. For a
+#                       deliberate fresh start only.
 #   REDIS_LISTEN_PORT   [6379]
 #   REDIS_BIND          [* -::*] every IPv4 address, and every IPv6 one where the pod has IPv6
 #   REDIS_DATA_DIR      [/data] the persistent volume, where the append-only file lives
@@ -118,6 +121,32 @@ has_no_data() {
   [ ! -e "$data_dir/appendonlydir" ] && [ ! -e "$data_dir/appendonly.aof" ] && [ ! -e "$data_dir/dump.rdb" ]
 }
 
+# The number of keys on the server at $1:$2, from INFO keyspace; nothing if it cannot say.
+keys_on() {
+  reply=$(timeout 5 redis-cli -h "$1" -p "$2" info keyspace 2>/dev/null) || return 0
+  case $reply in
+    *'# Keyspace'*) printf '%s\n' "$reply" | sed -n 's/^db[0-9]*:keys=\([0-9]*\).*/\1/p' |
+      awk '{ n += $1 } END { print n + 0 }' ;;
+  esac
+}
+
+# The number of keys this pod's own volume holds: a Redis of its own, on a socket only, loads it.
+# Nothing if it cannot.
+keys_on_own_volume() {
+  socket=$(dirname "$conf")/count.sock
+  redis-server "$conf" --port 0 --unixsocket "$socket" --replicaof no one >/dev/null 2>&1 &
+  server=$!
+  tries=0
+  until [ "$(redis-cli -s "$socket" ping 2>/dev/null)" = PONG ]; do
+    tries=$((tries + 1))
+    [ "$tries" -le 600 ] || { kill "$server"; return 0; }
+    sleep 0.2
+  done
+  redis-cli -s "$socket" dbsize
+  redis-cli -s "$socket" shutdown nosave >/dev/null 2>&1 || true
+  wait "$server" || true
+}
+
 # Fails unless no replica holds keys. A replica that resolves but cannot say (down, hung, still
 # loading) fails it too: it would resync to empty as soon as it is back.
 refuse_empty_master_while_replicas_hold_data() {
@@ -165,6 +194,17 @@ if [ "$ordinal" -eq 0 ]; then
   fi
   echo "redis-start: $pod_name starts as the master" >&2
 else
+  if [ "$allow_empty_master" = false ] && ! has_no_data; then
+    master_keys=$(keys_on "$master_host" "$master_port")
+    if [ "$master_keys" = 0 ]; then
+      own_keys=$(keys_on_own_volume)
+      [ -n "$own_keys" ] || fail "$pod_name cannot load its own volume to count its keys"
+      [ "$own_keys" -eq 0 ] ||
+        fail "$pod_name holds $own_keys keys, but its master $master_host holds none: following it, it" \
+          "would drop them. Restore the master's data from this replica (docs/kubernetes.md, \"Lost" \
+          "master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true if the master is empty on purpose."
+    fi
+  fi
   echo "redis-start: $pod_name starts as a replica of $master_host" >&2
 fi
 exec redis-server "$conf"

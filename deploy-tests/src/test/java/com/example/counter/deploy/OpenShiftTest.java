@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What only OpenShift has, in `oc apply -k openshift/` (with each component) and in the processed
- * Template: Routes to existing Service ports, builds of this repository's Containerfiles, services
+ * Template: Routes to existing Service ports, builds of this repository's Containerfile, services
  * that follow the images their builds push, and the console's Topology view. Everything else is
  * checked like any render by the other tests.
  */
@@ -102,7 +102,7 @@ class OpenShiftTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("openShiftRenders")
-    void buildConfigsBuildContainerfilesOfThisRepositoryIntoImageStreams(Render render) {
+    void buildConfigsBuildTheContainerfileForTheirModuleIntoImageStreams(Render render) {
         Manifests manifests = render.manifests();
         List<BuildConfig> builds = manifests.all(BuildConfig.class);
         assertFalse(builds.isEmpty(), render + " builds no image");

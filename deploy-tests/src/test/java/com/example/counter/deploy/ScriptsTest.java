@@ -239,6 +239,36 @@ class ScriptsTest {
         assertTrue(fresh.log().contains("starts empty"), fresh.log());
     }
 
+    /**
+     * After an outage of every pod, redis-0 starts before any replica could answer it: on a lost
+     * volume it starts empty. Then each replica that holds keys refuses to follow it, so the data
+     * stays on its volume; a replica restarted beside a master that has the data starts as usual.
+     */
+    @Test
+    void aReplicaWithKeysRefusesToFollowAnEmptyMaster() throws IOException {
+        int masterPort = RedisPod.freePort();
+        int replicaPort = RedisPod.freePort();
+        RedisPod master = start("redis-0", masterPort, Map.of());
+        RedisPod replica = start("redis-1", replicaPort, replicaOf(masterPort));
+        master.call(jedis -> jedis.incrBy("count", 3));
+        await("the replica to have the count").atMost(SYNC).until(() -> "3".equals(replica.call(j -> j.get("count"))));
+        replica.close();
+        RedisPod restarted = start("redis-1", replicaPort, replicaOf(masterPort));
+        assertEquals("3", restarted.call(jedis -> jedis.get("count")), "a normal restart of a replica");
+        restarted.close();
+        master.close();
+        loseTheVolumeOf("redis-0");
+        start("redis-0", masterPort, Map.of()); // no replica runs to ask: it starts empty
+
+        Repository.Result refused = RedisPod.startExpectingRefusal(work, "redis-1", replicaPort, PASSWORD,
+                replicaOf(masterPort));
+
+        assertFalse(refused.succeeded(), refused.describe());
+        assertTrue(refused.stderr().contains("redis-1 holds 1 keys, but its master 127.0.0.1 holds none"),
+                refused.describe());
+        assertTrue(Files.isDirectory(work.resolve("redis-1/data/appendonlydir")), "the replica's data is gone");
+    }
+
     /** A replica that resolves but cannot answer could still hold the data: no guess, a refusal. */
     @Test
     void anEmptyMasterRefusesWhileAReplicaCannotSayWhatItHolds() {

@@ -19,11 +19,12 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * Requests whose framing is ambiguous are refused with 400 before anything reads them (RFC 9112
  * sections 3.2 and 6.3), because two parties that frame a message differently can be made to see
- * different requests (request smuggling). Liberty passes these through:
+ * different requests (request smuggling):
  * <ul>
- * <li>more than one Host header;</li>
- * <li>Content-Length values that disagree;</li>
- * <li>both Transfer-Encoding and Content-Length.</li>
+ * <li>more than one Host header, which Liberty passes through;</li>
+ * <li>Content-Length values that disagree, and Transfer-Encoding with Content-Length: Liberty's
+ * HTTP channel already settles these on one framing (see the README's known limits), so these
+ * checks only hold if a runtime ever passes them on.</li>
  * </ul>
  */
 @Provider

@@ -110,6 +110,36 @@ class LivePageIT {
         assertTrue(errors.isEmpty(), "console errors or CSP violations: " + errors);
     }
 
+    @Test
+    void aPageOpenedWhileRedisIsDownSaysSoPolitelyAndRecovers() {
+        long stored = LocalSystem.storedCount();
+        LocalSystem.redis().replica().stop();
+        LocalSystem.redis().master().stop();
+
+        // What a browser gets (checked against the contract: 503, Retry-After, the page as HTML).
+        var response = http.get("/", "text/html,application/xhtml+xml,*/*;q=0.8");
+        assertEquals(503, response.statusCode(), response.body());
+        assertTrue(response.body().contains("unavailable"), response.body());
+
+        browser.get(LocalSystem.BASE + "/");
+        WebElement count = browser.findElement(By.id("count"));
+        WebElement status = browser.findElement(By.id("status"));
+        assertTrue(status.getText().contains("unavailable"), "the page says why there is no count: " + status.getText());
+        screenshot("7-opened-while-unavailable");
+
+        LocalSystem.redis().ensureRunning();
+        await("the page to show the count by itself").atMost(Duration.ofSeconds(30))
+                .until(() -> status.getText().isEmpty() && count.getText().equals(Long.toString(stored)));
+        screenshot("8-opened-while-unavailable-recovered");
+
+        // The one error the browser may report is the page's own 503, which is the point of the test.
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .filter(entry -> !entry.getMessage().contains("status of 503"))
+                .toList();
+        assertTrue(errors.isEmpty(), "console errors or CSP violations: " + errors);
+    }
+
     private void awaitCount(WebElement count, long expected) {
         await("the page to show " + expected).atMost(FOLLOW).pollInterval(Duration.ofMillis(100))
                 .until(() -> count.getText().equals(Long.toString(expected)));

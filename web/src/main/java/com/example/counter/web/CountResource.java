@@ -56,7 +56,14 @@ public class CountResource {
     @APIResponse(responseCode = "412", ref = ApiComponents.PRECONDITION_FAILED)
     @APIResponse(responseCode = "413", ref = ApiComponents.CONTENT_TOO_LARGE)
     @APIResponse(responseCode = "500", ref = ApiComponents.SERVER_ERROR)
-    @APIResponse(responseCode = "503", ref = ApiComponents.UNAVAILABLE)
+    @APIResponse(responseCode = "503", description = "Redis cannot answer now: problem details, or for a browser "
+            + "the page saying so, which shows the count by itself once Redis is back.",
+            headers = {
+                @Header(name = ApiComponents.RETRY_AFTER, ref = ApiComponents.RETRY_AFTER),
+                @Header(name = ApiComponents.CACHE_CONTROL, ref = ApiComponents.CACHE_CONTROL)},
+            content = {
+                @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")),
+                @Content(mediaType = "text/html", schema = @Schema(ref = "Page"))})
     public Count count() {
         return new Count(db.get());
     }

@@ -57,7 +57,61 @@ class HostileRequestsIT {
                 request("GET", "/inc/../WEB-INF/ibm-web-ext.xml", 404),
                 request("GET", "/META-INF/MANIFEST.MF", 404),
                 request("GET", "/.problem", 404),
-                request("GET", "/" + "a".repeat(8 * 1024), 404));
+                request("GET", "/" + "a".repeat(8 * 1024), 404),
+                // Accept ruling out everything this API produces (q=0 is "not acceptable", RFC 9110 12.5.1)
+                request("GET", "/", 406, "Accept: text/plain;q=0, application/json;q=0, text/html;q=0"),
+                request("POST", "/inc", 406, "Accept: text/plain;q=0, application/json;q=0"),
+                request("POST", "/inc", 406, "Accept: */*;q=0"),
+                // Preconditions on a count that has no entity tag (RFC 9110 13.1)
+                request("POST", "/inc", 412, "If-Match: \"abc\""),
+                request("GET", "/inc", 412, "If-Match: \"abc\""),
+                request("POST", "/inc", 412, "If-None-Match: *"),
+                request("GET", "/", 412, "If-Match: W/\"1\""),
+                // Ambiguous framing (RFC 9112 3.2): one Host only
+                request("GET", "/", 400, "Host: other.example"),
+                request("POST", "/inc", 400, "Host: other.example"),
+                // Bodies on requests that take none: read to the end first, then refused or ignored
+                body("GET", "/", 413, 4 * 1024),
+                body("POST", "/", 405, 16));
+    }
+
+    /** Bodies whose framing is broken: the server cannot read them to their end, so nothing is counted. */
+    static Stream<Arguments> unreadableBodies() {
+        return Stream.of(
+                Arguments.of("a chunk size that is not hex", "zz\r\nabc\r\n0\r\n\r\n"),
+                Arguments.of("a chunk longer than its size", "2\r\nabcdef\r\n0\r\n\r\n"),
+                Arguments.of("a negative chunk size", "-1\r\nabc\r\n0\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "chunked POST /inc with {0} -> 400")
+    @MethodSource("unreadableBodies")
+    void aBodyThatCannotBeReadCountsNothing(String what, String chunked) {
+        long before = LocalSystem.storedCount();
+
+        RawHttp.Reply reply = new RawHttp(LocalSystem.BASE).sendFramed("POST", "/inc",
+                chunked.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "Transfer-Encoding: chunked");
+
+        assertEquals(400, reply.status(), () -> what + ": answered " + reply);
+        Responses.assertProblem(400, reply.header("Content-Type"), reply.body());
+        assertEquals(before, LocalSystem.storedCount(), "a request the server could not read must not count");
+    }
+
+    /**
+     * Requests refused by Liberty's web container before any application runs (RFC 3986-invalid
+     * encodings, an encoded dot-segment or NUL): a bare 400 in Liberty's words, outside the contract
+     * (the README's known limits), but never a success and never a count.
+     */
+    @ParameterizedTest(name = "GET {0} -> Liberty's 400")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/%2e%2e/WEB-INF/web.xml", "/inc/%2e%2e/%2e%2e/", "/%00",
+        "/inc%00", "/%zz"})
+    void pathsLibertyRefusesItselfAre400AndCountNothing(String target) {
+        long before = LocalSystem.storedCount();
+
+        RawHttp.Reply reply = new RawHttp(LocalSystem.BASE).outsideTheContract().send("GET", target);
+
+        assertEquals(400, reply.status(), () -> "answered " + reply);
+        assertTrue(!reply.body().contains("Exception") && !reply.body().contains(".java:"), () -> "no stack trace: " + reply);
+        assertEquals(before, LocalSystem.storedCount(), "a refused request must not change the count");
     }
 
     private static Arguments request(String method, String target, int status, String... headers) {

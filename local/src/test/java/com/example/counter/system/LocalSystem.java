@@ -53,10 +53,14 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
         return new Http(BASE);
     }
 
-    /** A Rest Client as an application outside the cluster would build it. */
+    /**
+     * A Rest Client as an application outside the cluster would build it, with every response it
+     * receives checked against the OpenAPI document.
+     */
     static CounterClient client() {
         return RestClientBuilder.newBuilder()
                 .baseUri(BASE)
+                .register(ContractCheckingFilter.class)
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
                 .build(CounterClient.class);

@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** HTTP calls the way curl or a browser makes them, against one base URL. */
+/**
+ * HTTP calls the way curl or a browser makes them, against one base URL. Every response is checked
+ * against the API's OpenAPI document ({@link Contract}) before the test sees it.
+ */
 public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -17,9 +20,23 @@ public final class Http {
             .build();
 
     private final URI base;
+    private final boolean checked;
 
     public Http(URI base) {
+        this(base, true);
+    }
+
+    private Http(URI base, boolean checked) {
         this.base = base;
+        this.checked = checked;
+    }
+
+    /**
+     * The same calls, unchecked, for the rare test of a server that deliberately is not the whole
+     * API (web-inc's test server has nothing at {@code /}).
+     */
+    public Http outsideTheContract() {
+        return new Http(base, false);
     }
 
     public Http(String base) {
@@ -56,7 +73,12 @@ public final class Http {
 
     public HttpResponse<String> send(HttpRequest request) {
         try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (checked) {
+                Contract.get().check(request.method(), response.uri(), response.statusCode(),
+                        name -> response.headers().firstValue(name).orElse(null), response.body());
+            }
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

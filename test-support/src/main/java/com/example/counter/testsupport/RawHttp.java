@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * HTTP/1.1 written byte by byte, for the requests that a well-behaved client library refuses to
  * send: paths with {@code ..}, duplicate or non-ASCII headers, odd methods. The response is read
- * by {@link ReplyReader}.
+ * by {@link ReplyReader}, and checked against the API's OpenAPI document ({@link Contract}) unless
+ * the request is one that Liberty refuses before any application code runs.
  */
 public final class RawHttp {
 
@@ -33,9 +34,20 @@ public final class RawHttp {
     }
 
     private final URI base;
+    private final boolean checked;
 
     public RawHttp(URI base) {
+        this(base, true);
+    }
+
+    private RawHttp(URI base, boolean checked) {
         this.base = base;
+        this.checked = checked;
+    }
+
+    /** For requests that Liberty's HTTP layer refuses itself, with its own bare answer (see the README's limits). */
+    public RawHttp outsideTheContract() {
+        return new RawHttp(base, false);
     }
 
     /**
@@ -43,6 +55,18 @@ public final class RawHttp {
      * bytes: non-ASCII ones are what some tests send), and the body, with Connection: close.
      */
     public Reply send(String method, String target, byte[] body, String... headerLines) {
+        return send(method, target, body, true, headerLines);
+    }
+
+    /**
+     * Sends the body bytes exactly as given, framed only by the caller's header lines (no
+     * Content-Length is added): chunked bodies, malformed ones, lengths that disagree.
+     */
+    public Reply sendFramed(String method, String target, byte[] framedBody, String... headerLines) {
+        return send(method, target, framedBody, false, headerLines);
+    }
+
+    private Reply send(String method, String target, byte[] body, boolean addLength, String... headerLines) {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -52,7 +76,7 @@ public final class RawHttp {
                 request.writeBytes(line.getBytes(StandardCharsets.UTF_8));
                 request.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
             }
-            if (body.length > 0) {
+            if (addLength && body.length > 0) {
                 request.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             }
             request.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -61,7 +85,12 @@ public final class RawHttp {
             out.write(request.toByteArray());
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            return ReplyReader.read(in, "HEAD".equals(method));
+            Reply reply = ReplyReader.read(in, "HEAD".equals(method));
+            if (checked) {
+                Contract.get().check(method, URI.create(target.startsWith("/") ? target : "/" + target), reply.status(),
+                        reply::header, reply.body());
+            }
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + target, e);
         }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.OpenApiDocuments;
 import com.example.counter.testsupport.TestRedis;
 
 /** The web-inc WAR on a real Liberty server, writing to a real Redis master. */
@@ -200,11 +201,24 @@ class IncrementResourceIT {
     @Test
     void noWelcomePageWhereNoApplicationIs() {
         // This server has only web-inc, at /inc: nothing is at /, and Liberty must not say who it is.
-        HttpResponse<String> response = http.get("/");
+        // (Not the whole API, so not checked against its document, where / is web's.)
+        HttpResponse<String> response = http.outsideTheContract().get("/");
 
         assertEquals(404, response.statusCode(), response.body());
         assertTrue(!response.body().contains("Liberty") && !response.body().contains("Welcome"),
                 "Liberty's welcome page is off: " + response.body());
+    }
+
+    /**
+     * web-inc's part of the OpenAPI document, rendered from its annotations, is the file that web
+     * serves with its own: the route sends /openapi to web, which so documents the whole API.
+     */
+    @Test
+    void webServesThisPartOfTheDocumentAsRendered() {
+        HttpResponse<String> served = http.get("/openapi", "application/yaml");
+        assertStatus(200, served);
+        OpenApiDocuments.assertCommitted(java.nio.file.Path.of(System.getProperty("counter.test.openapi.inc-part")),
+                served.body(), "openapi-inc.yaml");
     }
 
     @Test

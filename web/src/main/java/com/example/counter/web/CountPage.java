@@ -14,13 +14,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class CountPage {
 
-    private static final String PLACEHOLDER = "{{count}}";
+    private static final String COUNT = "{{count}}";
+    private static final String STATUS = "{{status}}";
+    /** The same words as the page's script uses when the event stream says so. */
+    static final String UNAVAILABLE = "The counter is unavailable right now. This page will update by itself when it is back.";
 
     private final String template = resource("count.html");
 
     /** The count is a number, so it needs no HTML escaping. */
     public String render(long count) {
-        return template.replace(PLACEHOLDER, Long.toString(count));
+        return template.replace(COUNT, Long.toString(count)).replace(STATUS, "");
+    }
+
+    /** The page without a count, saying why; its script fills the count in once Redis answers. */
+    public String renderUnavailable() {
+        return template.replace(COUNT, "\u2013").replace(STATUS, UNAVAILABLE);
     }
 
     static String resource(String name) {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
+import com.example.counter.testsupport.Contract;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.OpenApiDocuments;
 import com.example.counter.testsupport.TestRedis;
 
 /** The web WAR on a real Liberty server, reading a real Redis master and replica. */
@@ -161,6 +163,18 @@ class CountResourceIT {
     @Test
     void unacceptableAcceptIs406Problem() {
         assertProblem(406, http.get("/", "image/png"));
+    }
+
+    /**
+     * web alone, as in the cluster where the route sends /openapi to it, serves the one document of
+     * the whole API: its own operations from its annotations, web-inc's from the file web-inc's
+     * tests keep in sync with web-inc's annotations.
+     */
+    @Test
+    void servesTheDocumentOfTheWholeApi() {
+        HttpResponse<String> served = http.get("/openapi", "application/yaml");
+        assertStatus(200, served);
+        OpenApiDocuments.assertCommitted(Contract.file(), served.body(), "openapi.yaml");
     }
 
     @Test

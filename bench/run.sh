@@ -177,18 +177,32 @@ printf 'resident memory under load: web %d MiB, web-inc %d MiB\n' $((rss_web / 1
 printf 'start to ready: web %d ms, web-inc %d ms\n' "${start_ms[0]}" "${start_ms[1]}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
+# One series per case (and per baseline), so that gnuplot joins each one's points.
+awk -F'\t' -v dir="$out" 'NR > 1 {
+  print $2 "\t" $3 "\t" $5 > (dir "/series-" $1 ".tsv")
+  if ($1 == "get") print $2 "\t" $8 > (dir "/series-nginx.tsv")
+  if ($1 == "inc") print $2 "\t" $8 > (dir "/series-redis-incr.tsv")
+}' "$out/results.tsv"
 gnuplot <<EOF
 set terminal svg size 1000,420 dynamic background rgb 'white'
 set output '$out/chart.svg'
 set datafile separator '\t'
-set key autotitle columnhead top left
+set key top left
 set logscale x 2
 set xlabel 'concurrent connections'
-set multiplot layout 1,2 title 'counter: throughput and p99 latency against concurrency'
+set multiplot layout 1,2 title 'counter: throughput and p99 latency against concurrency (dashed: baselines)'
 set ylabel 'requests/s'
-plot for [case in "get inc inc-key"] '$out/results.tsv' using (strcol(1) eq case ? \$2 : 1/0):3 with linespoints title case
+set logscale y
+plot '$out/series-get.tsv' using 1:2 with linespoints title 'GET /', \
+     '$out/series-inc.tsv' using 1:2 with linespoints title 'POST /inc', \
+     '$out/series-inc-key.tsv' using 1:2 with linespoints title 'POST /inc, Idempotency-Key', \
+     '$out/series-nginx.tsv' using 1:2 with lines dashtype 2 title 'nginx, static file', \
+     '$out/series-redis-incr.tsv' using 1:2 with lines dashtype 2 title 'redis-benchmark INCR'
+unset logscale y
 set ylabel 'p99 latency (ms)'
-plot for [case in "get inc inc-key"] '$out/results.tsv' using (strcol(1) eq case ? \$2 : 1/0):5 with linespoints title case
+plot '$out/series-get.tsv' using 1:3 with linespoints title 'GET /', \
+     '$out/series-inc.tsv' using 1:3 with linespoints title 'POST /inc', \
+     '$out/series-inc-key.tsv' using 1:3 with linespoints title 'POST /inc, Idempotency-Key'
 unset multiplot
 EOF
 echo "chart: $out/chart.svg"

@@ -27,18 +27,20 @@ public class ReadRoute {
     private RedisPools pools;
     private Duration fallbackInterval;
     private Clock clock;
+    private RedisMonitor monitor;
     /** Until when reads skip the read endpoint; null while it is healthy. */
     private final AtomicReference<Instant> fallbackUntil = new AtomicReference<>();
 
     @Inject
-    public ReadRoute(RedisPools pools, @ConfigProperties CountDBConfig config) {
-        this(pools, config.readFallbackInterval(), Clock.systemUTC());
+    public ReadRoute(RedisPools pools, @ConfigProperties CountDBConfig config, RedisMonitor monitor) {
+        this(pools, config.readFallbackInterval(), Clock.systemUTC(), monitor);
     }
 
-    ReadRoute(RedisPools pools, Duration fallbackInterval, Clock clock) {
+    ReadRoute(RedisPools pools, Duration fallbackInterval, Clock clock, RedisMonitor monitor) {
         this.pools = pools;
         this.fallbackInterval = fallbackInterval;
         this.clock = clock;
+        this.monitor = monitor;
     }
 
     /** For CDI's client proxy only. */
@@ -96,6 +98,7 @@ public class ReadRoute {
     void readEndpointFailed(RuntimeException cause) {
         Instant previous = fallbackUntil.getAndSet(clock.instant().plus(fallbackInterval));
         if (previous == null) {
+            monitor.readFallbackStarted();
             LOG.warning(() -> "Read endpoint " + pools.readEndpoint().endpoint() + " failed (" + cause.getMessage()
                     + "); reading from " + pools.master().endpoint() + " and trying the read endpoint again every "
                     + fallbackInterval.toSeconds() + "s");
@@ -105,6 +108,7 @@ public class ReadRoute {
     void readEndpointSucceeded() {
         // Read before writing: the common healthy case costs no write to shared memory.
         if (fallbackUntil.get() != null && fallbackUntil.getAndSet(null) != null) {
+            monitor.readFallbackEnded();
             LOG.info(() -> "Read endpoint " + pools.readEndpoint().endpoint() + " answers again; reads go back to it");
         }
     }

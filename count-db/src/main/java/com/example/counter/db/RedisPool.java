@@ -3,6 +3,7 @@ package com.example.counter.db;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -23,9 +24,14 @@ public final class RedisPool implements AutoCloseable {
 
     private final RedisEndpoint endpoint;
     private final RedisClient client;
+    private final RedisMonitor.Endpoint role;
+    private final RedisMonitor monitor;
 
-    RedisPool(RedisEndpoint endpoint, CountDBConfig config, Duration timeout) {
+    RedisPool(RedisEndpoint endpoint, CountDBConfig config, Duration timeout, RedisMonitor.Endpoint role,
+            RedisMonitor monitor) {
         this.endpoint = endpoint;
+        this.role = role;
+        this.monitor = monitor;
         int timeoutMillis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder connection = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
@@ -67,11 +73,13 @@ public final class RedisPool implements AutoCloseable {
 
     /** Runs a command on a pooled connection. */
     public <T> T call(Function<UnifiedJedis, T> command) {
-        try {
-            return command.apply(client);
-        } catch (JedisException e) {
-            throw failure(e);
-        }
+        return timed(() -> {
+            try {
+                return command.apply(client);
+            } catch (JedisException e) {
+                throw failure(e);
+            }
+        });
     }
 
     /**
@@ -80,10 +88,31 @@ public final class RedisPool implements AutoCloseable {
      * is destroyed if a failure broke it.
      */
     public <T> T onOneConnection(Function<Jedis, T> commands) {
-        try (Connection connection = client.getPool().getResource()) {
-            return commands.apply(new Jedis(connection));
-        } catch (JedisException e) {
-            throw failure(e);
+        return timed(() -> {
+            try (Connection connection = client.getPool().getResource()) {
+                return commands.apply(new Jedis(connection));
+            } catch (JedisException e) {
+                throw failure(e);
+            }
+        });
+    }
+
+    /**
+     * Reports how long a call took, the wait for a pooled connection included (that wait is part of
+     * what a request pays), and how it ended.
+     */
+    private <T> T timed(Supplier<T> call) {
+        long start = System.nanoTime();
+        RedisMonitor.Outcome outcome = RedisMonitor.Outcome.ERROR;
+        try {
+            T result = call.get();
+            outcome = RedisMonitor.Outcome.SUCCESS;
+            return result;
+        } catch (CountDBUnavailableException e) {
+            outcome = RedisMonitor.Outcome.UNAVAILABLE;
+            throw e;
+        } finally {
+            monitor.commandCompleted(role, System.nanoTime() - start, outcome);
         }
     }
 
@@ -97,9 +126,23 @@ public final class RedisPool implements AutoCloseable {
         }
     }
 
+    public RedisMonitor.Endpoint role() {
+        return role;
+    }
+
     /** Connections lent out right now: zero when idle, so a leak shows. */
     public int activeConnections() {
         return client.getPool().getNumActive();
+    }
+
+    /** Open connections waiting in the pool to be lent out. */
+    public int idleConnections() {
+        return client.getPool().getNumIdle();
+    }
+
+    /** Threads waiting for a connection because all max-total are lent out. */
+    public int waitingThreads() {
+        return client.getPool().getNumWaiters();
     }
 
     /**

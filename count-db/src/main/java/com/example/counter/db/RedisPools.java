@@ -23,13 +23,19 @@ public class RedisPools implements AutoCloseable {
     private RedisPool master;
     private RedisPool readEndpoint;
 
+    /** Without monitoring, for tests that run without a container. */
+    public RedisPools(CountDBConfig config) {
+        this(config, RedisMonitor.NONE);
+    }
+
     @Inject
-    public RedisPools(@ConfigProperties CountDBConfig config) {
+    public RedisPools(@ConfigProperties CountDBConfig config, RedisMonitor monitor) {
         config.validate();
-        this.master = new RedisPool(config.write(), config, config.timeout());
+        this.master = new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor);
         // Half the time for the read endpoint, so that a read that falls back to the master after
         // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).
-        this.readEndpoint = new RedisPool(config.read(), config, config.timeout().dividedBy(2));
+        this.readEndpoint = new RedisPool(config.read(), config, config.timeout().dividedBy(2),
+                RedisMonitor.Endpoint.READ, monitor);
         LOG.info(() -> "Redis clients ready: " + config);
     }
 

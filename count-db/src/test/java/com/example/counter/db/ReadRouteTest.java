@@ -1,9 +1,11 @@
 package com.example.counter.db;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,23 @@ class ReadRouteTest {
     // Nothing listens there: the route's decisions need no Redis, and making pools connects nowhere.
     private final RedisPools pools = new RedisPools(
             Configs.of("redis://redis-0:6379", "redis://redis:6379", "", Duration.ofSeconds(1)));
-    private final ReadRoute route = new ReadRoute(pools, Duration.ofSeconds(5), clock);
+    private final AtomicInteger switches = new AtomicInteger();
+    private final AtomicInteger recoveries = new AtomicInteger();
+    private final ReadRoute route = new ReadRoute(pools, Duration.ofSeconds(5), clock, new RedisMonitor() {
+        @Override
+        public void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome) {
+        }
+
+        @Override
+        public void readFallbackStarted() {
+            switches.incrementAndGet();
+        }
+
+        @Override
+        public void readFallbackEnded() {
+            recoveries.incrementAndGet();
+        }
+    });
 
     @AfterEach
     void closePools() {
@@ -68,5 +86,19 @@ class ReadRouteTest {
         route.readEndpointFailed(new RuntimeException("refused again"));
 
         assertFalse(route.useReadEndpoint());
+    }
+
+    @Test
+    void eachSwitchToTheMasterIsReportedOnceNotOncePerFailedProbe() {
+        route.readEndpointFailed(new RuntimeException("refused"));
+        clock.advance(Duration.ofSeconds(5));
+        route.readEndpointFailed(new RuntimeException("refused again"));
+        assertEquals(1, switches.get(), "a failed probe continues the same fallback");
+
+        route.readEndpointSucceeded();
+        route.readEndpointSucceeded();
+        assertEquals(1, recoveries.get(), "the way back is reported once");
+        route.readEndpointFailed(new RuntimeException("refused after recovering"));
+        assertEquals(2, switches.get(), "failing again after a recovery is a new switch");
     }
 }

@@ -72,7 +72,7 @@ class RedisCountDBIT {
     }
 
     private RedisCountDB db(RedisPools pools, CountDBConfig config) {
-        reads = new ReadRoute(pools, config);
+        reads = new ReadRoute(pools, config, RedisMonitor.NONE);
         return new RedisCountDB(config, pools, reads);
     }
 

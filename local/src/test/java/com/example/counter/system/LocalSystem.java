@@ -3,6 +3,7 @@ package com.example.counter.system;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import com.example.counter.client.CounterClient;
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.Responses;
+import com.example.counter.testsupport.Scrape;
 import com.example.counter.testsupport.TestRedis;
 
 /**
@@ -51,6 +54,13 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
 
     static Http http() {
         return new Http(BASE);
+    }
+
+    /** The server's /metrics now, as Prometheus scrapes it. */
+    static Scrape scrape() {
+        HttpResponse<String> metrics = http().get("/metrics");
+        Responses.assertStatus(200, metrics);
+        return new Scrape(metrics.body());
     }
 
     /**

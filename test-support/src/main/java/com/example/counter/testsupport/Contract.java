@@ -35,8 +35,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * schema (JSON Schema 2020-12, OpenAPI 3.1's dialect). A response the document does not allow
  * fails the test that received it.
  *
- * <p>Outside the document: Liberty's own endpoints ({@code /health}, {@code /openapi}), which this
- * API does not define. A path or a method the document does not have must be refused with a
+ * <p>Outside the document: Liberty's own endpoints ({@code /health}, {@code /metrics},
+ * {@code /openapi}), which this API does not define. A path or a method the document does not have must be refused with a
  * problem (404, 405 with Allow, or another 4xx) as {@code info.description} says.
  */
 public final class Contract {
@@ -141,8 +141,8 @@ public final class Contract {
 
     /** Liberty's own endpoints, which this API's document does not describe. */
     private static boolean outside(String path) {
-        return path.equals("/health") || path.startsWith("/health/") || path.equals("/openapi")
-                || path.startsWith("/openapi/");
+        return path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics")
+                || path.startsWith("/metrics/") || path.equals("/openapi") || path.startsWith("/openapi/");
     }
 
     /** A JSON pointer to the response object for this status, following a $ref, or null. */

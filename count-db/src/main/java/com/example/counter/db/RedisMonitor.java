@@ -1,0 +1,51 @@
+package com.example.counter.db;
+
+/**
+ * What the Redis clients report as they work, for metrics: each command's duration and outcome,
+ * and each switch of reads to the master. An interface, so that this module's classes run without
+ * a metrics runtime (unit tests use {@link #NONE}); in a server, {@link RedisMetrics} implements it.
+ */
+public interface RedisMonitor {
+
+    /** Which of the two endpoints served a command. */
+    enum Endpoint {
+        READ, WRITE;
+
+        /** As a metric label. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** How a command ended: answered, refused for now (503), or failed otherwise (bad data, a bug). */
+    enum Outcome {
+        SUCCESS, UNAVAILABLE, ERROR;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    RedisMonitor NONE = new RedisMonitor() {
+        @Override
+        public void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome) {
+        }
+
+        @Override
+        public void readFallbackStarted() {
+        }
+
+        @Override
+        public void readFallbackEnded() {
+        }
+    };
+
+    /** One Redis command (or one connection's commands, such as INCR with WAIT) took this long. */
+    void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome);
+
+    /** Reads went from the read endpoint to the master. */
+    void readFallbackStarted();
+
+    /** Reads went back to the read endpoint. */
+    void readFallbackEnded();
+}

@@ -187,7 +187,7 @@ gnuplot <<EOF
 set terminal svg size 1000,420 dynamic background rgb 'white'
 set output '$out/chart.svg'
 set datafile separator '\t'
-set key top left
+set key bottom right
 set logscale x 2
 set xlabel 'concurrent connections'
 set multiplot layout 1,2 title 'counter: throughput and p99 latency against concurrency (dashed: baselines)'

@@ -52,12 +52,13 @@ class ScriptsTest {
     }
 
     static Stream<Path> scripts() {
-        return Stream.of(Repository.KUSTOMIZE, Repository.OPENSHIFT).flatMap(dir -> Repository.filesEndingWith(dir, ".sh"));
+        return Stream.of(Repository.KUSTOMIZE, Repository.OPENSHIFT, Repository.ROOT.resolve("bench"))
+                .flatMap(dir -> Repository.filesEndingWith(dir, ".sh"));
     }
 
     @Test
-    void theSmokeTestTheRedisScriptsAndTheTemplateGeneratorAreLinted() {
-        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "smoke-test.sh"), scripts()
+    void theSmokeTestTheRedisScriptsTheTemplateGeneratorAndTheBenchmarkAreLinted() {
+        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "smoke-test.sh"), scripts()
                 .map(script -> script.getFileName().toString()).sorted().toList());
     }
 

@@ -48,32 +48,32 @@ public class ReadRoute {
     }
 
     /** Runs a read-only command on the read endpoint, or on the master while the read endpoint fails. */
-    public <T> T read(Function<UnifiedJedis, T> query) {
+    public <T> T read(String operation, Function<UnifiedJedis, T> query) {
         if (useReadEndpoint()) {
             try {
-                T result = readOnce(pools.readEndpoint(), query);
+                T result = readOnce(pools.readEndpoint(), operation, query);
                 readEndpointSucceeded();
                 return result;
             } catch (CountDBUnavailableException e) {
                 readEndpointFailed(e);
             }
         }
-        return readOnce(pools.master(), query);
+        return readOnce(pools.master(), operation, query);
     }
 
     /**
      * A read, tried a second time when the first failed on a connection that a Redis restart had
      * closed: reads are safe to repeat. Not after a timeout, which would only double the wait.
      */
-    private static <T> T readOnce(RedisPool pool, Function<UnifiedJedis, T> query) {
+    private static <T> T readOnce(RedisPool pool, String operation, Function<UnifiedJedis, T> query) {
         try {
-            return pool.call(query);
+            return pool.call(operation, query);
         } catch (CountDBUnavailableException e) {
             if (RedisFailures.timedOut(e) || !RedisFailures.connectionBroke(e)) {
                 throw e;
             }
         }
-        return pool.call(query);
+        return pool.call(operation, query);
     }
 
     /** Whether reads are served by the master right now because the read endpoint failed. */

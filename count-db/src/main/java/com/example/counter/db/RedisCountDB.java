@@ -70,7 +70,7 @@ public class RedisCountDB implements ICountDB {
 
     @Override
     public long get() {
-        String value = reads.read(redis -> redis.get(key));
+        String value = reads.read("GET", redis -> redis.get(key));
         if (value == null) {
             return 0;
         }
@@ -83,7 +83,7 @@ public class RedisCountDB implements ICountDB {
 
     @Override
     public long increment() {
-        return write(redis -> redis.incr(key));
+        return write("INCR", redis -> redis.incr(key));
     }
 
     @Override
@@ -92,14 +92,14 @@ public class RedisCountDB implements ICountDB {
         List<String> args = List.of(idempotencyTtlSeconds);
         Object reply;
         try {
-            reply = write(redis -> redis.evalsha(SCRIPT_SHA1, keys, args));
+            reply = write("EVALSHA", redis -> redis.evalsha(SCRIPT_SHA1, keys, args));
         } catch (CountDBException e) {
             if (!(e.getCause() instanceof JedisNoScriptException)) {
                 throw e;
             }
             // A restarted or new master has an empty script cache; NOSCRIPT means nothing ran, so
             // sending the script itself is safe (and caches it again).
-            reply = write(redis -> redis.eval(SCRIPT, keys, args));
+            reply = write("EVAL", redis -> redis.eval(SCRIPT, keys, args));
         }
         List<?> result = (List<?>) reply;
         return new Increment((Long) result.get(0), ((Long) result.get(1)) == 1L);
@@ -113,8 +113,8 @@ public class RedisCountDB implements ICountDB {
      * @throws CountDBUnavailableException also when too few replicas acknowledged in time: the
      *     master did apply the write then, so only an idempotent increment may be retried
      */
-    private <T> T write(Function<Jedis, T> command) {
-        return pools.master().onOneConnection(redis -> {
+    private <T> T write(String operation, Function<Jedis, T> command) {
+        return pools.master().onOneConnection(operation, redis -> {
             T result = command.apply(redis);
             if (minReplicas > 0) {
                 long acknowledged = redis.waitReplicas(minReplicas, waitMillis);

@@ -63,7 +63,7 @@ public class RedisMetrics implements RedisMonitor {
     }
 
     @Override
-    public void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome) {
+    public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
         durations.get(endpoint).get(outcome).update(Duration.ofNanos(nanos));
     }
 

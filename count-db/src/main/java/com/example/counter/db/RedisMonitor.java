@@ -28,7 +28,7 @@ public interface RedisMonitor {
 
     RedisMonitor NONE = new RedisMonitor() {
         @Override
-        public void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome) {
+        public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
         }
 
         @Override
@@ -40,8 +40,11 @@ public interface RedisMonitor {
         }
     };
 
-    /** One Redis command (or one connection's commands, such as INCR with WAIT) took this long. */
-    void commandCompleted(Endpoint endpoint, long nanos, Outcome outcome);
+    /**
+     * One Redis command (or one connection's commands, such as INCR with WAIT) took this long. The
+     * operation is the command's name (GET, INCR, EVALSHA), as OpenTelemetry's db.operation.name.
+     */
+    void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome);
 
     /** Reads went from the read endpoint to the master. */
     void readFallbackStarted();

@@ -71,9 +71,12 @@ public final class RedisPool implements AutoCloseable {
         return endpoint;
     }
 
-    /** Runs a command on a pooled connection. */
-    public <T> T call(Function<UnifiedJedis, T> command) {
-        return timed(() -> {
+    /**
+     * Runs a command on a pooled connection. The operation (GET, INCR, ...) names it in metrics and
+     * traces.
+     */
+    public <T> T call(String operation, Function<UnifiedJedis, T> command) {
+        return timed(operation, () -> {
             try {
                 return command.apply(client);
             } catch (JedisException e) {
@@ -87,8 +90,8 @@ public final class RedisPool implements AutoCloseable {
      * only the writes of its own connection. The connection goes back to the pool afterwards, or
      * is destroyed if a failure broke it.
      */
-    public <T> T onOneConnection(Function<Jedis, T> commands) {
-        return timed(() -> {
+    public <T> T onOneConnection(String operation, Function<Jedis, T> commands) {
+        return timed(operation, () -> {
             try (Connection connection = client.getPool().getResource()) {
                 return commands.apply(new Jedis(connection));
             } catch (JedisException e) {
@@ -101,7 +104,7 @@ public final class RedisPool implements AutoCloseable {
      * Reports how long a call took, the wait for a pooled connection included (that wait is part of
      * what a request pays), and how it ended.
      */
-    private <T> T timed(Supplier<T> call) {
+    private <T> T timed(String operation, Supplier<T> call) {
         long start = System.nanoTime();
         RedisMonitor.Outcome outcome = RedisMonitor.Outcome.ERROR;
         try {
@@ -112,14 +115,14 @@ public final class RedisPool implements AutoCloseable {
             outcome = RedisMonitor.Outcome.UNAVAILABLE;
             throw e;
         } finally {
-            monitor.commandCompleted(role, System.nanoTime() - start, outcome);
+            monitor.commandCompleted(role, operation, System.nanoTime() - start, outcome);
         }
     }
 
     /** PINGs the endpoint; why it failed, if it did. */
     public Optional<String> ping() {
         try {
-            call(UnifiedJedis::ping);
+            call("PING", UnifiedJedis::ping);
             return Optional.empty();
         } catch (CountDBUnavailableException | CountDBException e) {
             return Optional.of(e.getMessage());

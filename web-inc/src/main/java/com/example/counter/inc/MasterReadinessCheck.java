@@ -47,7 +47,7 @@ public class MasterReadinessCheck implements HealthCheck {
         }
         Optional<String> refusal;
         try {
-            refusal = master.ping().or(() -> whyNoWrites(master.call(UnifiedJedis::info)));
+            refusal = master.ping().or(() -> whyNoWrites(master.call("INFO", UnifiedJedis::info)));
         } catch (CountDBUnavailableException e) {
             refusal = Optional.of(e.getMessage());
         }

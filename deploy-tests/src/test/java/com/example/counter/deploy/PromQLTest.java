@@ -96,6 +96,41 @@ class PromQLTest {
         assertEquals(Set.of("a", "b"), PromQL.metricNames(List.of("a", "rate(b[5m])", "a + b")));
     }
 
+    @Test
+    void selectorsKeepTheirLabelMatchersAsWritten() {
+        assertEquals(List.of(
+                new PromQL.Selector("redis_master_repl_offset", List.of(new PromQL.LabelMatcher("job", "=", "redis"))),
+                new PromQL.Selector("redis_connected_slave_offset_bytes", List.of(
+                        new PromQL.LabelMatcher("job", "=~", "redis|x"),
+                        new PromQL.LabelMatcher("slave_state", "!=", "wait_bgsave"),
+                        new PromQL.LabelMatcher("pod", "!~", "a.*")))),
+                PromQL.selectors("redis_master_repl_offset{job=\"redis\"} - on (namespace, pod) group_right"
+                        + " redis_connected_slave_offset_bytes{job=~\"redis|x\", slave_state!=\"wait_bgsave\", pod!~'a.*',}"));
+    }
+
+    @Test
+    void aSelectorWithoutMatchersAndOneNamedByItsLabel() {
+        assertEquals(List.of(new PromQL.Selector("up", List.of()),
+                        new PromQL.Selector("redis_up", List.of(new PromQL.LabelMatcher("job", "=", "redis")))),
+                PromQL.selectors("sum(rate(up[5m])) or {__name__=\"redis_up\", job=\"redis\"}"));
+    }
+
+    @Test
+    void matchersInsideARangeBelongToTheirMetric() {
+        assertEquals(List.of(new PromQL.Selector("a_bucket", List.of(new PromQL.LabelMatcher("le", "=", "+Inf")))),
+                PromQL.selectors("increase(a_bucket{le=\"+Inf\"}[$__rate_interval])"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "a{job}",               // a label without an operator and a value
+            "a{job=x}",             // a value that is no string
+            "a{job=\"x\" pod=\"y\"}", // no comma between matchers
+    })
+    void refusesMalformedMatchers(String expression) {
+        assertThrows(IllegalArgumentException.class, () -> PromQL.selectors(expression), expression);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "rate(a[5m]",           // unclosed (

@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The metric names a PromQL expression reads, as written in alert rules and Grafana panels, so that
- * a test can hold them against what is really exported. A tokenizer, not a full parser: it knows
+ * The metric names a PromQL expression reads, and the label matchers it selects them by, as written
+ * in alert rules and Grafana panels, so that a test can hold them against what is really exported. A tokenizer, not a full parser: it knows
  * what in PromQL is not a metric name (functions and aggregations, which a parenthesis follows;
  * keywords; label names in matchers and in by/without/on/ignoring/group_left/group_right lists;
  * strings, numbers, durations) and counts every other identifier as one. Grafana's variables
@@ -37,15 +38,44 @@ public final class PromQL {
     private PromQL() {
     }
 
+    /** One label matcher of a selector: label, operator (=, !=, =~, !~) and value, as written. */
+    public record LabelMatcher(String label, String operator, String value) {
+    }
+
+    /** A series selector: the metric it names, and its label matchers (the name's own left out). */
+    public record Selector(String metric, List<LabelMatcher> matchers) {
+    }
+
     /**
      * Every metric name that the expression selects, sorted.
      *
      * @throws IllegalArgumentException if the expression cannot be read, saying where
      */
     public static Set<String> metricNames(String expression) {
-        List<Token> tokens = tokenize(expression);
         Set<String> names = new TreeSet<>();
+        selectors(expression).forEach(selector -> names.add(selector.metric()));
+        return names;
+    }
+
+    /** Every metric name that any of the expressions selects, sorted. */
+    public static Set<String> metricNames(Iterable<String> expressions) {
+        Set<String> names = new TreeSet<>();
+        expressions.forEach(expression -> names.addAll(metricNames(expression)));
+        return names;
+    }
+
+    /**
+     * Every series selector of the expression that names a metric, in order: {@code up},
+     * {@code redis_up{job="redis"}}, {@code {__name__="up"}}. A selector without a metric name
+     * (only label matchers) is left out.
+     *
+     * @throws IllegalArgumentException if the expression cannot be read, saying where
+     */
+    public static List<Selector> selectors(String expression) {
+        List<Token> tokens = tokenize(expression);
+        List<Selector> selectors = new ArrayList<>();
         Deque<String> open = new ArrayDeque<>();
+        String metric = null; // the name just read, whose matchers may follow
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
@@ -57,14 +87,25 @@ public final class PromQL {
                         default -> { }
                     }
                     if (token.text().equals("{")) {
-                        i = matchers(tokens, i, names, expression);
+                        List<LabelMatcher> matchers = new ArrayList<>();
+                        i = matchers(tokens, i, matchers, expression);
                         open.pop();
+                        Optional<String> named = matchers.stream().filter(m -> m.label().equals(NAME_LABEL)
+                                && m.operator().equals("=")).map(LabelMatcher::value).findFirst();
+                        List<LabelMatcher> labels = matchers.stream().filter(m -> !m.label().equals(NAME_LABEL)).toList();
+                        if (metric != null) {
+                            selectors.set(selectors.size() - 1, new Selector(metric, labels));
+                        } else if (named.isPresent()) {
+                            selectors.add(new Selector(named.get(), labels));
+                        }
                     } else if (token.text().equals("[")) {
                         i = skipTo(tokens, i, "]", expression);
                         open.pop();
                     }
+                    metric = null;
                 }
                 case IDENTIFIER -> {
+                    metric = null;
                     String word = token.text();
                     String lower = word.toLowerCase(Locale.ROOT);
                     boolean call = next != null && next.text().equals("(");
@@ -76,39 +117,45 @@ public final class PromQL {
                             i = skipTo(tokens, i + 1, ")", expression);
                         }
                     } else if (!call && !aggregation && !KEYWORDS.contains(lower)) {
-                        names.add(word);
+                        selectors.add(new Selector(word, List.of()));
+                        metric = word;
                     }
                 }
-                default -> { }
+                default -> metric = null;
             }
         }
         if (!open.isEmpty()) {
             throw new IllegalArgumentException("unclosed '" + open.peek() + "' in: " + expression);
         }
-        return names;
+        return selectors;
     }
 
-    /** Every metric name that any of the expressions selects, sorted. */
-    public static Set<String> metricNames(Iterable<String> expressions) {
-        Set<String> names = new TreeSet<>();
-        expressions.forEach(expression -> names.addAll(metricNames(expression)));
-        return names;
-    }
-
-    /** Reads label matchers from the '{' at {@code start}; returns the index of the '}'. */
-    private static int matchers(List<Token> tokens, int start, Set<String> names, String expression) {
+    /** Reads label matchers from the '{' at {@code start} into {@code matchers}; returns the index of the '}'. */
+    private static int matchers(List<Token> tokens, int start, List<LabelMatcher> matchers, String expression) {
         for (int i = start + 1; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             if (token.text().equals("}") && token.kind() == Kind.PUNCTUATION) {
                 return i;
             }
-            if (token.kind() == Kind.IDENTIFIER && token.text().equals(NAME_LABEL) && i + 2 < tokens.size()
-                    && tokens.get(i + 1).text().equals("=") && tokens.get(i + 2).kind() == Kind.STRING) {
-                names.add(tokens.get(i + 2).text());
-            }
             if (token.kind() == Kind.PUNCTUATION && "([{]".contains(token.text())) {
                 throw new IllegalArgumentException("'" + token.text() + "' inside label matchers at "
                         + token.position() + " in: " + expression);
+            }
+            if (token.kind() == Kind.IDENTIFIER) {
+                if (i + 2 >= tokens.size() || !Set.of("=", "!=", "=~", "!~").contains(tokens.get(i + 1).text())
+                        || tokens.get(i + 2).kind() != Kind.STRING) {
+                    throw new IllegalArgumentException("label matcher " + token.text() + " at " + token.position()
+                            + " is not label=\"value\" (or !=, =~, !~), in: " + expression);
+                }
+                matchers.add(new LabelMatcher(token.text(), tokens.get(i + 1).text(), tokens.get(i + 2).text()));
+                i += 2;
+                if (i + 1 < tokens.size() && !Set.of(",", "}").contains(tokens.get(i + 1).text())) {
+                    throw new IllegalArgumentException("',' or '}' expected after the matcher of " + token.text()
+                            + " at " + token.position() + ", in: " + expression);
+                }
+            } else if (!token.text().equals(",")) {
+                throw new IllegalArgumentException("'" + token.text() + "' at " + token.position()
+                        + " inside label matchers, in: " + expression);
             }
         }
         throw new IllegalArgumentException("unclosed '{' at " + tokens.get(start).position() + " in: " + expression);

@@ -288,6 +288,8 @@ class MonitoringTest {
                             + " must be where the exporter listens");
                 });
                 checks.add(() -> assertNull(exporter.getReadinessProbe(), where + " must not decide whether Redis is ready"));
+                checks.add(() -> assertEquals(redis, containers.get(0), describe(statefulSet) + ": redis must stay the"
+                        + " first container, the one kubectl logs and kubectl exec pick"));
             }
         }
         assertAll(checks);

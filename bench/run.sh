@@ -34,6 +34,9 @@ redis_master=17379
 redis_replica=17380
 web_port=17080
 inc_port=17081
+# Health and metrics are on each server's management port (liberty/server.xml).
+web_management_port=17180
+inc_management_port=17181
 nginx_port=17090
 # The pods' memory limit, which sizes the JVM's default heap in a container.
 pod_memory=${BENCH_POD_MEMORY:-1g}
@@ -100,15 +103,16 @@ for module in web web-inc; do
   # What the image declares: the WAR it runs (server.xml names none).
   printf '<server><webApplication location="%s.war"/></server>\n' "$module" > "$dir/configDropins/defaults/app.xml"
   echo "-XX:MaxRAM=$pod_memory" >> "$dir/jvm.options"
-  port=$web_port; [ $module = web-inc ] && port=$inc_port
+  port=$web_port; management_port=$web_management_port
+  [ $module = web-inc ] && port=$inc_port && management_port=$inc_management_port
   t0=$(date +%s%3N)
   # The environment a pod gets from the ConfigMap (see kustomize/base).
   env WLP_USER_DIR="$out/usr" JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
-      HTTP_PORT=$port UPDATE_TRIGGER=disabled \
+      HTTP_PORT=$port MANAGEMENT_PORT=$management_port UPDATE_TRIGGER=disabled \
       COUNTER_REDIS_WRITE_URI=redis://127.0.0.1:$redis_master \
       COUNTER_REDIS_READ_URI=redis://127.0.0.1:$redis_replica \
       "$wlp/bin/server" start "$server" >/dev/null
-  await "http://127.0.0.1:$port/health/ready" 120
+  await "http://127.0.0.1:$management_port/health/ready" 120
   start_ms+=($(( $(date +%s%3N) - t0 )))
 done
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
@@ -24,7 +25,9 @@ import org.eclipse.microprofile.metrics.Timer;
  * {@code counter_redis_read_fallback_active}. The meters are made once, so recording one
  * is no registry lookup.
  */
+// Typed: RedisObservers is the one RedisMonitor to inject, and reports here.
 @ApplicationScoped
+@Typed(RedisMetrics.class)
 public class RedisMetrics implements RedisMonitor {
 
     static final String COMMAND_DURATION = "counter.redis.command.duration";

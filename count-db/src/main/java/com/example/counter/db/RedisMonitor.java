@@ -1,9 +1,10 @@
 package com.example.counter.db;
 
 /**
- * What the Redis clients report as they work, for metrics: each command's duration and outcome,
+ * What the Redis clients report as they work, for metrics and traces: each command's duration and outcome,
  * and each switch of reads to the master. An interface, so that this module's classes run without
- * a metrics runtime (unit tests use {@link #NONE}); in a server, {@link RedisMetrics} implements it.
+ * a metrics or tracing runtime (unit tests use {@link #NONE}); in a server, {@link RedisObservers}
+ * passes each event to {@link RedisMetrics} and {@link RedisTraces}.
  */
 public interface RedisMonitor {
 

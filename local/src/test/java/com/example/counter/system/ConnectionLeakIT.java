@@ -23,7 +23,7 @@ class ConnectionLeakIT {
 
     /** Connections lent out by both pools of each service, from the readiness data. */
     private static int activeConnections() {
-        JsonObject health = Responses.json(LocalSystem.http().get("/health/ready"));
+        JsonObject health = Responses.json(LocalSystem.management().get("/health/ready"));
         return health.getJsonArray("checks").stream()
                 .map(JsonValue::asJsonObject)
                 .mapToInt(check -> check.getJsonObject("data").getInt("pool-active"))

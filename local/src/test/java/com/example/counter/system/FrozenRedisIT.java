@@ -46,8 +46,8 @@ class FrozenRedisIT {
                 Responses.assertStatus(503, last[0]);
                 assertTrue(took.toMillis() < 100, "with the breaker open, call " + i + " took " + took.toMillis() + " ms");
             }
-            assertEquals(503, http.get("/health/ready").statusCode(), "not ready while the breaker is open");
-            assertEquals(200, http.get("/health/live").statusCode(), "alive all the same: a restart would not help");
+            assertEquals(503, LocalSystem.management().get("/health/ready").statusCode(), "not ready while the breaker is open");
+            assertEquals(200, LocalSystem.management().get("/health/live").statusCode(), "alive all the same: a restart would not help");
         } finally {
             LocalSystem.redis().master().thaw();
         }

@@ -37,6 +37,7 @@ class GracefulShutdownIT {
     private static final String SERVER = System.getProperty("counter.test.shutdown.server", "counter-shutdown-it");
     private static final int PORT = Integer.getInteger("counter.test.shutdown.http.port", 19083);
     private static final URI BASE = URI.create("http://localhost:" + PORT);
+    private static final int MANAGEMENT_PORT = Integer.getInteger("counter.test.shutdown.management.port", 19183);
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     private static int server(String action) throws IOException, InterruptedException {
@@ -66,12 +67,13 @@ class GracefulShutdownIT {
         Files.createDirectories(overrides);
         Files.writeString(overrides.resolve("shutdown-test.xml"), "<server>\n"
                 + "  <variable name=\"http.port\" value=\"" + PORT + "\"/>\n"
+                + "  <variable name=\"management.port\" value=\"" + MANAGEMENT_PORT + "\"/>\n"
                 + "  <variable name=\"counter.redis.timeout\" value=\"" + REDIS_TIMEOUT.toMillis() + "\"/>\n"
                 + "</server>\n");
         assertEquals(0, server("start"), "server start " + SERVER);
-        Http http = new Http(BASE);
+        Http management = new Http(URI.create("http://localhost:" + MANAGEMENT_PORT)).outsideTheContract();
         await("the second server to be ready").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> http.get("/health/ready").statusCode() == 200);
+                .until(() -> management.get("/health/ready").statusCode() == 200);
 
         // A hung master holds every increment inside the server until the Redis timeout.
         int waitingBefore = RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import com.example.counter.client.CounterClient;
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.ManagementPort;
 import com.example.counter.testsupport.Responses;
 import com.example.counter.testsupport.Scrape;
 import com.example.counter.testsupport.TestRedis;
@@ -26,11 +27,14 @@ import com.example.counter.testsupport.TestRedis;
 public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback {
 
     static final URI BASE = URI.create(System.getProperty("counter.test.base-uri", "http://localhost:19080"));
+    private static final int OTLP_PORT = Integer.getInteger("counter.test.otlp.port", 19318);
+    private static OtlpReceiver traces;
 
     private final TestRedis testRedis = new TestRedis();
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        traces();
         testRedis.beforeAll(context);
         beforeEach(context);
     }
@@ -56,9 +60,22 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
         return new Http(BASE);
     }
 
+    /** Where the server exports its traces (local/pom.xml), from the first test on. */
+    static synchronized OtlpReceiver traces() {
+        if (traces == null) {
+            traces = new OtlpReceiver(OTLP_PORT);
+        }
+        return traces;
+    }
+
+    /** The management port: health and metrics, for the platform. */
+    static Http management() {
+        return ManagementPort.http();
+    }
+
     /** The server's /metrics now, as Prometheus scrapes it. */
     static Scrape scrape() {
-        HttpResponse<String> metrics = http().get("/metrics");
+        HttpResponse<String> metrics = management().get("/metrics");
         Responses.assertStatus(200, metrics);
         return new Scrape(metrics.body());
     }
@@ -79,6 +96,6 @@ public final class LocalSystem implements BeforeAllCallback, BeforeEachCallback 
     /** Both services ready (a test before may have left Redis restarting). */
     static void awaitReady() {
         await("the system to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http().get("/health/ready").statusCode() == 200);
+                .until(() -> management().get("/health/ready").statusCode() == 200);
     }
 }

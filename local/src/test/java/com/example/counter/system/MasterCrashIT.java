@@ -100,7 +100,7 @@ class MasterCrashIT {
             await("some increments before the crash").atMost(Duration.ofSeconds(10)).until(() -> done.get() > 50);
             LocalSystem.redis().master().kill();
             await("web-inc to notice the outage").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> LocalSystem.http().get("/health/ready").statusCode() == 503);
+                    .until(() -> LocalSystem.management().get("/health/ready").statusCode() == 503);
             LocalSystem.redis().master().start();
             int doneAtRestart = done.get();
             await("increments to succeed again").atMost(Duration.ofSeconds(30))

@@ -29,6 +29,19 @@ class MetricsIT {
 
     private final Http http = LocalSystem.http();
 
+    /**
+     * The public port, where the route sends every request, serves neither metrics nor health:
+     * they are unknown paths there, refused as problems whatever the method.
+     */
+    @Test
+    void theRouteReachesNeitherMetricsNorHealth() {
+        for (String path : new String[] {"/metrics", "/health", "/health/ready", "/health/live", "/health/started"}) {
+            Responses.assertProblem(404, http.get(path));
+            Responses.assertProblem(404, http.post(path));
+        }
+        Responses.assertStatus(200, LocalSystem.management().get("/health/ready"));
+    }
+
     @Test
     void nIncrementsMoveTheAppliedCountByExactlyNAndTheRedisHistogramWithThem() {
         int n = 17;

@@ -24,7 +24,7 @@ class RedisOutageIT {
 
     /** The status ("UP"/"DOWN") of one named check in /health/ready, which lists both services' checks. */
     private static String readinessOf(String check) {
-        JsonObject health = Responses.json(LocalSystem.http().get("/health/ready"));
+        JsonObject health = Responses.json(LocalSystem.management().get("/health/ready"));
         return health.getJsonArray("checks").stream()
                 .map(JsonValue::asJsonObject)
                 .filter(c -> c.getString("name").equals(check))

@@ -33,14 +33,15 @@ class SecretsIT {
         LocalSystem.redis().master().stop();
         try {
             await("the outage to show").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> http.get("/health/ready").statusCode() == 503);
-            Stream.of(http.post("/inc"), http.get("/"), http.get("/health/ready"), http.get("/health"))
+                    .until(() -> LocalSystem.management().get("/health/ready").statusCode() == 503);
+            Stream.of(http.post("/inc"), http.get("/"), LocalSystem.management().get("/health/ready"),
+                    LocalSystem.management().get("/health"))
                     .forEach(response -> seen.append(response.headers().map()).append(response.body()));
         } finally {
             LocalSystem.redis().master().start();
         }
         LocalSystem.awaitReady();
-        seen.append(http.get("/health/ready").body());
+        seen.append(LocalSystem.management().get("/health/ready").body());
 
         assertFalse(PASSWORD == null || PASSWORD.isEmpty(), "the test server must run with a password");
         assertFalse(seen.toString().contains(PASSWORD), "a response carried the Redis password: " + seen);

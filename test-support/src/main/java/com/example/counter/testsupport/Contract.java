@@ -35,8 +35,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * schema (JSON Schema 2020-12, OpenAPI 3.1's dialect). A response the document does not allow
  * fails the test that received it.
  *
- * <p>Outside the document: Liberty's own endpoints ({@code /health}, {@code /metrics},
- * {@code /openapi}), which this API does not define. A path or a method the document does not have must be refused with a
+ * <p>Outside the document: {@code /openapi}, the document itself and its UI. Health and metrics
+ * are on the management port, which is no part of the API ({@link ManagementPort}): on the public
+ * port they are paths like any other the document does not have, which must be refused with a
  * problem (404, 405 with Allow, or another 4xx) as {@code info.description} says.
  */
 public final class Contract {
@@ -139,10 +140,9 @@ public final class Contract {
         }
     }
 
-    /** Liberty's own endpoints, which this API's document does not describe. */
+    /** The OpenAPI document and its UI, which the document does not describe. */
     private static boolean outside(String path) {
-        return path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics")
-                || path.startsWith("/metrics/") || path.equals("/openapi") || path.startsWith("/openapi/");
+        return path.equals("/openapi") || path.startsWith("/openapi/");
     }
 
     /** A JSON pointer to the response object for this status, following a $ref, or null. */

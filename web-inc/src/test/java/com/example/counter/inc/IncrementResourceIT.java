@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.ManagementPort;
 import com.example.counter.testsupport.OpenApiDocuments;
 import com.example.counter.testsupport.TestRedis;
 
@@ -32,13 +33,14 @@ class IncrementResourceIT {
     private final LocalRedis redis = TestRedis.redis();
 
     private Http http;
+    private final Http management = ManagementPort.http();
 
     @BeforeEach
     void setUp() {
         http = new Http(BASE);
         // A test before may have opened the circuit breaker: start from a ready service.
         await("the service to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http.get("/health/ready").statusCode() == 200);
+                .until(() -> management.get("/health/ready").statusCode() == 200);
     }
 
     private long storedCount() {
@@ -133,10 +135,10 @@ class IncrementResourceIT {
             assertTrue(response.headers().firstValue("Retry-After").isPresent(), "a 503 says when to retry");
             assertTrue(took.compareTo(TIMEOUT.multipliedBy(2).plusSeconds(1)) < 0,
                     "answered after " + took.toMillis() + " ms; the bound is about twice the timeout");
-            HttpResponse<String> ready = http.get("/health/ready");
+            HttpResponse<String> ready = management.get("/health/ready");
             assertStatus(503, ready);
             assertTrue(ready.body().contains("\"error\""), "a DOWN check says why: " + ready.body());
-            assertStatus(200, http.get("/health/live"));
+            assertStatus(200, management.get("/health/live"));
         } finally {
             redis.master().thaw();
         }
@@ -147,7 +149,7 @@ class IncrementResourceIT {
     void notReadyWhenTheWriteEndpointIsAReplica() {
         redis.master().call("REPLICAOF", "127.0.0.1", Integer.toString(redis.replica().port()));
         try {
-            HttpResponse<String> ready = http.get("/health/ready");
+            HttpResponse<String> ready = management.get("/health/ready");
             assertStatus(503, ready);
             assertTrue(ready.body().contains("not a master"), "the check says why: " + ready.body());
             assertProblem(503, http.post("/inc"));
@@ -155,7 +157,7 @@ class IncrementResourceIT {
             redis.master().call("REPLICAOF", "NO", "ONE");
             redis.replica().call("REPLICAOF", "127.0.0.1", Integer.toString(redis.master().port()));
         }
-        assertStatus(200, http.get("/health/ready"));
+        assertStatus(200, management.get("/health/ready"));
     }
 
     @Test
@@ -221,10 +223,25 @@ class IncrementResourceIT {
                 served.body(), "openapi-inc.yaml");
     }
 
+    /**
+     * Health and metrics are for the platform: on the public port they are not there, whatever the
+     * method (Liberty's health servlet would answer a POST with 200). web-inc has nothing outside
+     * /inc, so Liberty itself answers (web, which the route sends those paths to, answers problems).
+     */
+    @Test
+    void healthAndMetricsAreNotOnThePublicPort() {
+        Http publicPort = http.outsideTheContract();
+        for (String path : new String[] {"/health", "/health/ready", "/health/live", "/metrics"}) {
+            assertStatus(404, publicPort.get(path));
+            assertStatus(404, publicPort.post(path));
+            assertStatus(200, management.get(path));
+        }
+    }
+
     @Test
     void healthEndpointsAreUp() {
         for (String check : new String[] {"/health/started", "/health/live", "/health/ready"}) {
-            HttpResponse<String> response = http.get(check);
+            HttpResponse<String> response = management.get(check);
             assertStatus(200, response);
             assertEquals("UP", json(response).getString("status"), check);
         }

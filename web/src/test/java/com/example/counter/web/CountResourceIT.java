@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.example.counter.localredis.LocalRedis;
 import com.example.counter.testsupport.Contract;
 import com.example.counter.testsupport.Http;
+import com.example.counter.testsupport.ManagementPort;
 import com.example.counter.testsupport.OpenApiDocuments;
 import com.example.counter.testsupport.TestRedis;
 
@@ -34,13 +35,14 @@ class CountResourceIT {
     private final LocalRedis redis = TestRedis.redis();
 
     private Http http;
+    private final Http management = ManagementPort.http();
 
     @BeforeEach
     void setUp() {
         http = new Http(BASE);
         // A test before may have opened the circuit breaker: start from a ready service.
         await("the service to be ready").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> http.get("/health/ready").statusCode() == 200);
+                .until(() -> management.get("/health/ready").statusCode() == 200);
     }
 
     /** Stores a count on the master and waits until the replica has it. */
@@ -114,7 +116,7 @@ class CountResourceIT {
         for (int i = 0; i < 3; i++) {
             assertEquals(stored, count(http.get("/")), "read " + i + ": the master answers in the replica's place");
         }
-        assertStatus(200, http.get("/health/ready"));
+        assertStatus(200, management.get("/health/ready"));
     }
 
     @Test
@@ -131,10 +133,10 @@ class CountResourceIT {
             assertTrue(took.compareTo(TIMEOUT.multipliedBy(2).plusSeconds(1)) < 0,
                     "answered after " + took.toMillis() + " ms; the bound is about twice the timeout");
 
-            HttpResponse<String> ready = http.get("/health/ready");
+            HttpResponse<String> ready = management.get("/health/ready");
             assertStatus(503, ready);
             assertTrue(ready.body().contains("\"error\""), "a DOWN check says why: " + ready.body());
-            assertStatus(200, http.get("/health/live"));
+            assertStatus(200, management.get("/health/live"));
         } finally {
             redis.master().thaw();
         }
@@ -177,10 +179,23 @@ class CountResourceIT {
         OpenApiDocuments.assertCommitted(Contract.file(), served.body(), "openapi.yaml");
     }
 
+    /**
+     * Health and metrics are for the platform: on the public port, which the route sends to, they
+     * are unknown paths whatever the method (Liberty's health servlet would answer a POST with 200).
+     */
+    @Test
+    void healthAndMetricsAreNotOnThePublicPort() {
+        for (String path : new String[] {"/health", "/health/ready", "/health/live", "/metrics"}) {
+            assertProblem(404, http.get(path));
+            assertProblem(404, http.post(path));
+            assertStatus(200, management.get(path));
+        }
+    }
+
     @Test
     void healthEndpointsAreUp() {
         for (String check : new String[] {"/health/started", "/health/live", "/health/ready"}) {
-            HttpResponse<String> response = http.get(check);
+            HttpResponse<String> response = management.get(check);
             assertStatus(200, response);
             assertEquals("UP", json(response).getString("status"), check);
         }

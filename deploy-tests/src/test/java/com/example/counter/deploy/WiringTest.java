@@ -311,6 +311,37 @@ class WiringTest {
     }
 
     /**
+     * A canary runs as the stable release of its service does, but for its image: the same
+     * ConfigMaps and Secrets, the same variables, the same ports and probes. A component that
+     * changes the Deployments (tracing, external-redis) must come after canary to reach both.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void aCanaryIsConfiguredAsItsStableService(Render render) {
+        Manifests manifests = render.manifests();
+        List<Deployment> deployments = manifests.all(Deployment.class);
+        assertAll(deployments.stream().filter(d -> "canary".equals(d.getMetadata().getLabels().get(Manifests.COMPONENT)))
+                .map(canary -> () -> {
+                    String name = canary.getMetadata().getLabels().get(Manifests.NAME);
+                    Deployment stable = deployments.stream().filter(d -> name.equals(d.getMetadata().getLabels()
+                            .get(Manifests.NAME)) && !"canary".equals(d.getMetadata().getLabels().get(Manifests.COMPONENT)))
+                            .findFirst().orElseGet(() -> fail(describe(canary) + " has no stable " + name));
+                    assertEquals(runsAs(stable), runsAs(canary), describe(canary) + " runs otherwise than "
+                            + describe(stable));
+                }));
+    }
+
+    /** How a Deployment's containers run, leaving out their image. */
+    private static List<String> runsAs(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getName()
+                + " envFrom " + c.getEnvFrom().stream().map(e -> e.getConfigMapRef() != null
+                        ? "ConfigMap " + e.getConfigMapRef().getName() : "Secret " + e.getSecretRef().getName()).toList()
+                + " env " + c.getEnv() + " ports " + c.getPorts() + " probes " + List.of(
+                        String.valueOf(c.getStartupProbe()), String.valueOf(c.getLivenessProbe()),
+                        String.valueOf(c.getReadinessProbe()))).toList();
+    }
+
+    /**
      * No selector of any object (Service, budget, policy, spread) picks pods of both tracks, but
      * one that names the instance alone: that one means every pod of the instance, on purpose
      * (components/monitoring lets Prometheus scrape them all).

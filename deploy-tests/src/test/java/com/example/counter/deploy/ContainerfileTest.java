@@ -190,6 +190,10 @@ class ContainerfileTest {
             if (text.lines().anyMatch(line -> line.matches("\\s*image: [a-z0-9.-]+\\.[a-z]+/\\S+"))) {
                 checks.add(() -> assertTrue(kubernetes.stream().anyMatch(p -> p.matcher(relative).find()),
                         relative + " deploys an image that no kubernetes fileMatch of renovate.json covers"));
+                // Renovate's kubernetes manager skips a file without both, such as a JSON patch.
+                checks.add(() -> assertTrue(text.lines().anyMatch(line -> line.startsWith("apiVersion:"))
+                        && text.lines().anyMatch(line -> line.startsWith("kind:")), relative + " deploys an image,"
+                        + " but Renovate reads only files with apiVersion: and kind: (make it a strategic merge patch)"));
             }
             // Imports with a tag in the file; a canary's candidate (tag set by kustomize) is yours to set.
             long imported = java.util.regex.Pattern.compile("kind: DockerImage\\s+name: [^\\s#]+:[^\\s#]+")

@@ -61,6 +61,53 @@ final class Manifests {
      */
     static final Set<String> STABLE = Set.of(NAME, INSTANCE, COMPONENT);
 
+    /** The Liberty container's public port: the API, the page, /openapi. */
+    static final String HTTP_PORT = "http";
+    /** The Liberty container's port for the platform: /health and /metrics, never behind a Service. */
+    static final String MANAGEMENT_PORT = "management";
+
+    /**
+     * Where a public way in sends requests: an Ingress path, an OpenShift Route (or its alternate
+     * backend), an HTTPRoute rule's backend. The Service's port, by name or by number.
+     */
+    record Backend(String where, String service, Optional<String> portName, Optional<Integer> portNumber) {
+
+        /** Whether the Service port is the one this backend names. */
+        boolean names(io.fabric8.kubernetes.api.model.ServicePort port) {
+            return portName.map(name -> name.equals(port.getName()))
+                    .or(() -> portNumber.map(number -> number.equals(port.getPort())))
+                    .orElse(true);
+        }
+
+        String port() {
+            return portName.or(() -> portNumber.map(String::valueOf)).orElse("(any)");
+        }
+    }
+
+    /** Every backend of every Ingress, Route and HTTPRoute: where the public routing sends requests. */
+    List<Backend> waysIn() {
+        List<Backend> backends = new ArrayList<>();
+        for (var ingress : all(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class)) {
+            ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream()).forEach(path -> {
+                var service = path.getBackend().getService();
+                backends.add(new Backend(describe(ingress) + " path " + path.getPath(), service.getName(),
+                        Optional.ofNullable(service.getPort().getName()), Optional.ofNullable(service.getPort().getNumber())));
+            });
+        }
+        for (var route : all(io.fabric8.openshift.api.model.Route.class)) {
+            Optional<IntOrString> port = Optional.ofNullable(route.getSpec().getPort()).map(p -> p.getTargetPort());
+            Stream.concat(Stream.of(route.getSpec().getTo()), route.getSpec().getAlternateBackends().stream())
+                    .forEach(to -> backends.add(new Backend(describe(route) + " to " + to.getName(), to.getName(),
+                            port.map(IntOrString::getStrVal), port.map(IntOrString::getIntVal))));
+        }
+        for (var route : all(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)) {
+            route.getSpec().getRules().forEach(rule -> rule.getBackendRefs().forEach(backend -> backends.add(new Backend(
+                    describe(route) + " " + rule.getMatches(), backend.getName(), Optional.empty(),
+                    Optional.ofNullable(backend.getPort())))));
+        }
+        return backends;
+    }
+
     /** A Deployment or StatefulSet: what owns pods. */
     record Workload(HasMetadata owner, LabelSelector selector, PodTemplateSpec template) {
 

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,8 +246,12 @@ class PolicyTest {
                         selector(b.getSpec().getSelector(), describe(b)))),
                 manifests.all(NetworkPolicy.class).stream().flatMap(p -> Stream.concat(
                         Stream.of(Map.entry(describe(p), selector(p.getSpec().getPodSelector(), describe(p)))),
-                        p.getSpec().getIngress().stream().flatMap(rule -> rule.getFrom().stream()).map(peer ->
-                                Map.entry(describe(p) + " from", selector(peer.getPodSelector(), describe(p)))))))
+                        // Pods of this namespace; a peer in another namespace is picked by its namespace.
+                        p.getSpec().getIngress().stream().flatMap(rule -> rule.getFrom().stream())
+                                .filter(peer -> peer.getNamespaceSelector() == null).map(peer ->
+                                Map.entry(describe(p) + " from", selector(peer.getPodSelector(), describe(p)))))),
+                manifests.all(PodMonitor.class).stream().map(m -> Map.entry(describe(m),
+                        selector(m.getSpec().getSelector(), describe(m)))))
                 .flatMap(s -> s);
         Stream<Executable> workloadsExactlyStable = manifests.workloads().stream().map(w -> () -> assertEquals(
                 Manifests.STABLE, selector(w.selector(), w.toString()).keySet(),

@@ -55,6 +55,11 @@ final class RedisPod implements AutoCloseable {
         this.log = log;
     }
 
+    /** Whether the container is the Redis server that redis-start.sh starts (not a sidecar beside it). */
+    static boolean runsTheStartScript(io.fabric8.kubernetes.api.model.Container container) {
+        return container.getCommand().stream().anyMatch(word -> word.endsWith("/redis-start.sh"));
+    }
+
     /** The redis-server these tests run, found as the class comment says. */
     static Path server() {
         return Optional.ofNullable(System.getProperty("counter.redis-server")).or(() -> Optional.ofNullable(

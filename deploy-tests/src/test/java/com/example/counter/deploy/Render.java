@@ -175,11 +175,23 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
             }
         }
 
-        /** The component directories that the kustomization lists. */
+        /**
+         * The component directories that the kustomization uses: those it lists, and those that
+         * the kustomizations it builds on (its resources and components) list, as openshift/base
+         * lists components/monitoring for openshift/.
+         */
         static Set<Path> componentsOf(Path kustomizationDir) {
-            return StreamSupport.stream(kustomization(kustomizationDir).path("components").spliterator(), false)
+            JsonNode kustomization = kustomization(kustomizationDir);
+            Set<Path> components = new HashSet<>();
+            StreamSupport.stream(kustomization.path("components").spliterator(), false)
                     .map(entry -> kustomizationDir.resolve(entry.asText()).normalize())
-                    .collect(Collectors.toSet());
+                    .forEach(components::add);
+            Stream.concat(StreamSupport.stream(kustomization.path("resources").spliterator(), false)
+                            .map(entry -> kustomizationDir.resolve(entry.asText()).normalize())
+                            .filter(dir -> Files.isRegularFile(dir.resolve("kustomization.yaml"))),
+                    Set.copyOf(components).stream())
+                    .forEach(dir -> components.addAll(componentsOf(dir)));
+            return components;
         }
 
         /**

@@ -63,6 +63,10 @@ class WiringTest {
     private static final String PASSWORD = "COUNTER_REDIS_PASSWORD";
     /** The environment variables redis-start.sh reads: ${NAME} and ${NAME:-default}. */
     private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[}:]");
+    /** Variables of Liberty (WLP_*: logging, output) and OpenTelemetry (OTEL_*), by prefix. */
+    private static final List<String> PLATFORM_PREFIXES = List.of("WLP_", "OTEL_");
+    /** The JVM's own: the HotSpot and OpenJ9 launchers read these. */
+    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "OPENJ9_JAVA_OPTIONS");
     /** The environment variable name for each configuration key, e.g. COUNTER_KEY for counter.key. */
     private static final Map<String, String> KEYS_BY_VARIABLE = configurationKeys().stream()
             .collect(Collectors.toMap(WiringTest::environmentForm, Function.identity(), (a, b) -> a));
@@ -96,9 +100,13 @@ class WiringTest {
         }));
     }
 
+    /**
+     * The kubelet probes MicroProfile Health where Liberty serves it: on the management port, the
+     * one no Service exposes (on the http port, /health answers 404).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void serviceProbesAreMicroProfileHealthOnTheirHttpPort(Render render) {
+    void serviceProbesAreMicroProfileHealthOnTheirManagementPort(Render render) {
         List<Executable> checks = new ArrayList<>();
         for (Deployment deployment : render.manifests().all(Deployment.class)) {
             for (Container c : deployment.getSpec().getTemplate().getSpec().getContainers()) {
@@ -117,7 +125,74 @@ class WiringTest {
         assertNotNull(probe.getHttpGet(), where + " must be an HTTP GET of " + path);
         assertEquals(path, probe.getHttpGet().getPath(), where + " path");
         assertTrue(container.getPorts().stream().anyMatch(port -> Manifests.refersTo(probe.getHttpGet().getPort(), port)
-                && "http".equals(port.getName())), where + " must use the container's http port");
+                && Manifests.MANAGEMENT_PORT.equals(port.getName())), where + " must use the container's "
+                + Manifests.MANAGEMENT_PORT + " port, where Liberty serves /health, not "
+                + show(probe.getHttpGet().getPort()));
+    }
+
+    /**
+     * The ports the Liberty containers declare are the ones server.xml opens: http on its
+     * http.port, management on its management.port (their defaults, which nothing overrides).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void libertyContainersDeclareThePortsServerXmlOpens(Render render) {
+        Map<String, Integer> opened = Map.of(
+                Manifests.HTTP_PORT, Integer.parseInt(ServerXml.variableDefault("http.port")),
+                Manifests.MANAGEMENT_PORT, Integer.parseInt(ServerXml.variableDefault("management.port")));
+        assertAll(render.manifests().all(Deployment.class).stream().flatMap(deployment -> deployment.getSpec()
+                .getTemplate().getSpec().getContainers().stream().map(container -> () -> assertEquals(opened,
+                        container.getPorts().stream().collect(Collectors.toMap(port -> port.getName(),
+                                port -> port.getContainerPort())),
+                        describe(deployment) + " container " + container.getName() + " ports, by name"))));
+    }
+
+    /**
+     * The public ways in (Ingress, OpenShift Route, Gateway API HTTPRoute) reach the API only: each
+     * backend is a Service port whose target, on every pod the Service selects, is the container's
+     * http port. No Service exposes the management port, by name or by number, so nothing routes
+     * to /health or /metrics.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void theWaysInReachTheHttpPortAndNoServiceExposesManagement(Render render) {
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (Service service : manifests.all(Service.class)) {
+            for (ServicePort port : service.getSpec().getPorts()) {
+                IntOrString target = Optional.ofNullable(port.getTargetPort()).orElse(new IntOrString(port.getPort()));
+                String where = describe(service) + " port " + port.getName();
+                checks.add(() -> assertFalse(Manifests.MANAGEMENT_PORT.equals(port.getName())
+                        || Manifests.MANAGEMENT_PORT.equals(target.getStrVal())
+                        || Integer.valueOf(ServerXml.managementPort()).equals(port.getPort())
+                        || Integer.valueOf(ServerXml.managementPort()).equals(target.getIntVal()),
+                        where + " exposes the management port (health, metrics): " + port));
+                manifests.selectedBy(service.getSpec().getSelector()).forEach(workload -> checks.add(() ->
+                        assertFalse(workload.allContainers().stream().flatMap(c -> c.getPorts().stream())
+                                .anyMatch(p -> Manifests.refersTo(target, p)
+                                        && Manifests.MANAGEMENT_PORT.equals(p.getName())),
+                                where + " targets the management port of " + workload)));
+            }
+        }
+        for (Manifests.Backend backend : manifests.waysIn()) {
+            checks.add(() -> {
+                Service service = manifests.service(backend.service())
+                        .orElseGet(() -> fail(backend.where() + " sends to Service " + backend.service()
+                                + ", which does not exist"));
+                ServicePort port = service.getSpec().getPorts().stream().filter(backend::names).findFirst()
+                        .orElseGet(() -> fail(backend.where() + ": Service " + backend.service() + " has no port "
+                                + backend.port()));
+                IntOrString target = Optional.ofNullable(port.getTargetPort()).orElse(new IntOrString(port.getPort()));
+                List<Manifests.Workload> pods = manifests.selectedBy(service.getSpec().getSelector());
+                assertFalse(pods.isEmpty(), backend.where() + ": Service " + backend.service() + " selects no pods");
+                pods.forEach(workload -> assertTrue(workload.allContainers().stream()
+                                .flatMap(c -> c.getPorts().stream())
+                                .anyMatch(p -> Manifests.refersTo(target, p) && Manifests.HTTP_PORT.equals(p.getName())),
+                        backend.where() + " reaches " + workload + " through Service " + backend.service() + " port "
+                                + port.getName() + " -> " + show(target) + ", which is not its http port"));
+            });
+        }
+        assertAll(checks);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -235,7 +310,42 @@ class WiringTest {
         assertAll(Stream.concat(httpRoutes, routes));
     }
 
-    /** No selector of any object (Service, budget, policy, spread) picks pods of both tracks. */
+    /**
+     * A canary runs as the stable release of its service does, but for its image: the same
+     * ConfigMaps and Secrets, the same variables, the same ports and probes. A component that
+     * changes the Deployments (tracing, external-redis) must come after canary to reach both.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void aCanaryIsConfiguredAsItsStableService(Render render) {
+        Manifests manifests = render.manifests();
+        List<Deployment> deployments = manifests.all(Deployment.class);
+        assertAll(deployments.stream().filter(d -> "canary".equals(d.getMetadata().getLabels().get(Manifests.COMPONENT)))
+                .map(canary -> () -> {
+                    String name = canary.getMetadata().getLabels().get(Manifests.NAME);
+                    Deployment stable = deployments.stream().filter(d -> name.equals(d.getMetadata().getLabels()
+                            .get(Manifests.NAME)) && !"canary".equals(d.getMetadata().getLabels().get(Manifests.COMPONENT)))
+                            .findFirst().orElseGet(() -> fail(describe(canary) + " has no stable " + name));
+                    assertEquals(runsAs(stable), runsAs(canary), describe(canary) + " runs otherwise than "
+                            + describe(stable));
+                }));
+    }
+
+    /** How a Deployment's containers run, leaving out their image. */
+    private static List<String> runsAs(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getName()
+                + " envFrom " + c.getEnvFrom().stream().map(e -> e.getConfigMapRef() != null
+                        ? "ConfigMap " + e.getConfigMapRef().getName() : "Secret " + e.getSecretRef().getName()).toList()
+                + " env " + c.getEnv() + " ports " + c.getPorts() + " probes " + List.of(
+                        String.valueOf(c.getStartupProbe()), String.valueOf(c.getLivenessProbe()),
+                        String.valueOf(c.getReadinessProbe()))).toList();
+    }
+
+    /**
+     * No selector of any object (Service, budget, policy, spread) picks pods of both tracks, but
+     * one that names the instance alone: that one means every pod of the instance, on purpose
+     * (components/monitoring lets Prometheus scrape them all).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
     void noSelectorSpansTheStableAndCanaryTracks(Render render) {
@@ -246,7 +356,8 @@ class WiringTest {
                         selector(b.getSpec().getSelector(), describe(b)))),
                 manifests.workloads().stream().map(w -> Map.entry(w.toString(), selector(w.selector(), w.toString()))),
                 manifests.all(NetworkPolicy.class).stream().map(p -> Map.entry(describe(p),
-                        selector(p.getSpec().getPodSelector(), describe(p))))).flatMap(s -> s);
+                        selector(p.getSpec().getPodSelector(), describe(p))))).flatMap(s -> s)
+                .filter(entry -> !entry.getValue().keySet().equals(Set.of(Manifests.INSTANCE)));
         assertAll(selectors.map(entry -> () -> assertTrue(manifests.selectedBy(entry.getValue()).stream()
                 .map(w -> "canary".equals(w.podLabels().get(Manifests.COMPONENT))).distinct().count() <= 1,
                 entry.getKey() + " selects pods of both the stable and the canary track")));
@@ -314,13 +425,20 @@ class WiringTest {
             List<Manifests.Workload> protectedPods = manifests.selectedBy(selector(policy.getSpec().getPodSelector(), where));
             checks.add(() -> assertFalse(protectedPods.isEmpty(), where + " applies to no pods"));
             policy.getSpec().getIngress().forEach(rule -> {
-                rule.getFrom().forEach(peer -> checks.add(() -> assertFalse(
-                        manifests.selectedBy(selector(peer.getPodSelector(), where + " from")).isEmpty(),
-                        where + " lets in pods that do not exist: " + peer.getPodSelector().getMatchLabels())));
+                // Pods of this namespace must exist; another namespace's (a namespaceSelector) are
+                // not in the render, and MonitoringTest checks which namespace each one admits.
+                rule.getFrom().stream().filter(peer -> peer.getNamespaceSelector() == null).forEach(peer -> checks.add(
+                        () -> assertFalse(manifests.selectedBy(selector(peer.getPodSelector(), where + " from")).isEmpty(),
+                                where + " lets in pods that do not exist: " + peer.getPodSelector().getMatchLabels())));
                 checks.add(() -> assertFalse(rule.getPorts().isEmpty(), where + " must limit each rule to named ports"));
-                rule.getPorts().forEach(port -> protectedPods.forEach(workload -> checks.add(() -> assertTrue(
-                        workload.opens(port.getPort()), where + " opens " + show(port.getPort()) + ", which "
-                                + workload + " does not have"))));
+                // A named port opens on the pods that have it: each port must be one some protected
+                // pod opens, and each protected pod must open one of the rule's ports.
+                rule.getPorts().forEach(port -> checks.add(() -> assertTrue(protectedPods.stream()
+                        .anyMatch(workload -> workload.opens(port.getPort())), where + " opens "
+                        + show(port.getPort()) + ", which none of " + protectedPods + " has")));
+                protectedPods.forEach(workload -> checks.add(() -> assertTrue(rule.getPorts().stream()
+                        .anyMatch(port -> workload.opens(port.getPort())), where + " applies to " + workload
+                        + " but opens none of its ports: " + rule.getPorts().stream().map(p -> show(p.getPort())).toList())));
             });
         }
         assertAll(checks);
@@ -396,9 +514,11 @@ class WiringTest {
     }
 
     /**
-     * Each COUNTER_* variable of a service is a configuration key; any other variable only feeds a
-     * $(NAME) reference of the same container (a part of a URI, say). The Redis endpoints and the
-     * password (from a Secret) are always there.
+     * Each COUNTER_* variable of a service is a configuration key, so a misspelled one fails here.
+     * Any other variable is one that the platform reads (Liberty's WLP_*, the JVM's, OpenTelemetry's
+     * OTEL_*, or the environment form of a variable that server.xml declares, such as
+     * ACCESS_LOGGING_ENABLED), or feeds a $(NAME) reference of the same container (a part of a
+     * URI, say). The Redis endpoints and the password (from a Secret) are always there.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
@@ -412,9 +532,12 @@ class WiringTest {
                 Set<String> names = environment.stream().map(Manifests.Variable::name).collect(Collectors.toSet());
                 for (String name : names) {
                     checks.add(() -> assertTrue(name.startsWith("COUNTER_") ? KEYS_BY_VARIABLE.containsKey(name)
-                                    : Manifests.dependencies(container).contains(name),
+                                    : isReadByThePlatform(name) || Manifests.dependencies(container).contains(name),
                             where + " gets " + name + ", which is no configuration key ("
-                                    + new TreeSet<>(KEYS_BY_VARIABLE.keySet()) + ") and no part of another variable"));
+                                    + new TreeSet<>(KEYS_BY_VARIABLE.keySet()) + "), no variable of Liberty, the JVM"
+                                    + " or OpenTelemetry (" + PLATFORM_PREFIXES + ", " + JVM_VARIABLES
+                                    + ", server.xml's " + ServerXml.variablesInEnvironmentForm()
+                                    + ") and no part of another variable"));
                 }
                 checks.add(() -> assertTrue(names.containsAll(REQUIRED), where + " must get " + REQUIRED));
                 checks.add(() -> assertTrue(environment.stream().filter(variable -> variable.name().equals(PASSWORD))
@@ -422,6 +545,24 @@ class WiringTest {
             }
         }
         assertAll(checks);
+    }
+
+    /** Variables that Liberty, the JVM or OpenTelemetry read, which the services may be given. */
+    static boolean isReadByThePlatform(String name) {
+        return PLATFORM_PREFIXES.stream().anyMatch(name::startsWith) || JVM_VARIABLES.contains(name)
+                || ServerXml.variablesInEnvironmentForm().contains(name);
+    }
+
+    @Test
+    void theServicesMayGetWhatThePlatformReadsButNotAMisspelledCounterKey() {
+        assertAll(
+                () -> assertTrue(isReadByThePlatform("WLP_LOGGING_CONSOLE_FORMAT")),
+                () -> assertTrue(isReadByThePlatform("OTEL_EXPORTER_OTLP_ENDPOINT")),
+                () -> assertTrue(isReadByThePlatform("JAVA_TOOL_OPTIONS")),
+                () -> assertTrue(isReadByThePlatform("UPDATE_TRIGGER"), "server.xml's update.trigger"),
+                () -> assertFalse(isReadByThePlatform("COUNTER_REDIS_WRITE_URL")),
+                () -> assertFalse(KEYS_BY_VARIABLE.containsKey("COUNTER_REDIS_WRITE_URL"), "a misspelled key"),
+                () -> assertFalse(isReadByThePlatform("WRITE_URI")));
     }
 
     /** A typo in a ConfigMap key would leave the setting at its default without a word. */
@@ -435,7 +576,7 @@ class WiringTest {
         }
         Manifests manifests = render.manifests();
         assertAll(manifests.all(StatefulSet.class).stream().flatMap(s -> s.getSpec().getTemplate().getSpec()
-                .getContainers().stream().map(container -> () -> {
+                .getContainers().stream().filter(RedisPod::runsTheStartScript).map(container -> () -> {
                     Set<String> given = manifests.environment(container, render.operatorProvided()).stream()
                             .map(Manifests.Variable::name).collect(Collectors.toCollection(TreeSet::new));
                     given.removeAll(read);

@@ -56,6 +56,8 @@ final class TrackingCache implements AutoCloseable {
     private boolean closed;
     /** Whether the loss of the last connection was logged, so that its return is too. */
     private boolean outage;
+    /** Whether a failure to turn tracking on was logged (once: Redis before 6 cannot, for one). */
+    private boolean refusalLogged;
 
     /** @param config the endpoint's client settings, with RESP3: only RESP3 carries invalidations on the same connection */
     TrackingCache(RedisEndpoint endpoint, JedisClientConfig config) {
@@ -105,6 +107,11 @@ final class TrackingCache implements AutoCloseable {
     }
 
     private synchronized void linkLost(Link gone, Exception cause) {
+        if (!gone.listening && !refusalLogged && !closed) {
+            refusalLogged = true;
+            LOG.warning(() -> "Client-side caching of " + endpoint + " could not start (" + cause
+                    + "); reading from Redis and trying again now and then (counter.redis.read-cache=false turns it off)");
+        }
         if (!outage && !closed && gone.listening) {
             outage = true;
             LOG.warning(() -> "Client-side caching of " + endpoint + " stopped (" + cause

@@ -17,17 +17,24 @@ root=$PWD
 
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
+# warmup_rounds: at most that many 5 s rounds of load per URL, until its throughput stops rising
+# (by 3 % or more from one round to the next): Liberty's JIT needs 20 s to over a minute, longer
+# while something else takes CPU, and a fixed warm-up measured half-compiled code.
 if $smoke; then
   concurrencies=(1 32)
   duration=2s
-  warmup=1s
+  warmup_rounds=1
   incr_requests=5000
 else
   concurrencies=(1 8 32 128 512)
   duration=10s
-  warmup=20s
+  warmup_rounds=24
   incr_requests=200000
 fi
+# For a quicker look at some points: BENCH_CONCURRENCIES="32 512" BENCH_DURATION=5s bench/run.sh
+read -r -a concurrencies <<< "${BENCH_CONCURRENCIES:-${concurrencies[*]}}"
+duration=${BENCH_DURATION:-$duration}
+warmup_rounds=${BENCH_WARMUP_ROUNDS:-$warmup_rounds}
 
 out=$root/bench/target
 redis_master=17379
@@ -38,8 +45,9 @@ inc_port=17081
 web_management_port=17180
 inc_management_port=17181
 nginx_port=17090
-# The pods' memory limit, which sizes the JVM's default heap in a container.
-pod_memory=${BENCH_POD_MEMORY:-1g}
+# The pods' memory limit (kustomize/base/liberty-pod), which the JVM sizes itself by in a container.
+pod_memory=${BENCH_POD_MEMORY:-$(awk '/limits:/ {limits = 1} limits && /memory:/ {print $2; exit}' \
+  kustomize/base/liberty-pod/liberty-pod.yaml | sed 's/Mi$/m/; s/Gi$/g/')}
 
 # Tools from Debian's packages: installed when missing and we are root, else named.
 missing=()
@@ -64,6 +72,16 @@ cleanup() {
   if [ -f "$out/nginx/nginx.pid" ]; then kill "$(cat "$out/nginx/nginx.pid")" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
+
+# How busy the machine was before the run (other processes): figures taken on a busy machine are noise.
+busy_percent() { # over 3 s, from /proc/stat
+  local a b
+  read -r -a a < /proc/stat; sleep 3; read -r -a b < /proc/stat
+  local busy=$(( (b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) ))
+  echo $(( 100 * busy / (busy + idle) ))
+}
+busy_before=$(busy_percent)
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -142,10 +160,16 @@ measure() { # measure URL CONCURRENCY LUA
 }
 
 lua=$root/bench
-echo "== warming up the JVMs (JIT) before measuring"
+echo "== warming up the JVMs (JIT) until throughput stops rising"
 for url in "http://127.0.0.1:$web_port/ get.lua" "http://127.0.0.1:$inc_port/inc post.lua" \
            "http://127.0.0.1:$inc_port/inc post-key.lua"; do
-  wrk -t2 -c32 -d"$warmup" -s "$lua/${url#* }" "${url% *}" >/dev/null 2>&1
+  last=0
+  for round in $(seq 1 "$warmup_rounds"); do
+    rps=$(wrk -t2 -c32 -d5s -s "$lua/${url#* }" "${url% *}" 2>/dev/null | awk '/^RESULT/ {print $2}')
+    [ "$round" -gt 3 ] && [ $((rps * 100)) -lt $((last * 103)) ] && break
+    last=$rps
+  done
+  echo "   ${url#* }: $round rounds of 5 s, last $rps requests/s"
 done
 rss_kib() { ps -o rss= -p "$(pgrep -f "ws-server.jar $1\$")"; }
 max() { echo $(( $1 > $2 ? $1 : $2 )); }
@@ -179,6 +203,12 @@ echo
 echo "baselines: GET / against nginx (1 worker, static file); POST /inc against redis-benchmark INCR on the same master"
 printf 'resident memory under load: web %d MiB, web-inc %d MiB\n' $((rss_web / 1024)) $((rss_inc / 1024))
 printf 'start to ready: web %d ms, web-inc %d ms\n' "${start_ms[0]}" "${start_ms[1]}"
+awk -F'\t' -v hi="${concurrencies[${#concurrencies[@]}-1]}" '
+  $2 == 32 {at32[$1] = $3} $2 == hi {athi[$1] = $3}
+  END { if (hi > 32) for (c in at32) if (at32[c] > 0 && c in athi)
+          printf "flat under load: %s at %d connections = %.2f x its throughput at 32\n", c, hi, athi[c] / at32[c] }
+' "$out/results.tsv"
+echo "the machine's CPU was ${busy_before}% busy before the run$([ "$busy_before" -gt 15 ] && echo ": other work was running, the figures are provisional")"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
 # One series per case (and per baseline), so that gnuplot joins each one's points.

@@ -40,6 +40,13 @@ public class CountDBConfig {
     @ConfigProperty(name = "redis.pool.min-idle")
     int poolMinIdle;
 
+    /**
+     * Whether values read from the read endpoint are kept in memory while Redis's client-side
+     * caching (RESP3, CLIENT TRACKING) vouches that they have not changed.
+     */
+    @ConfigProperty(name = "redis.read-cache")
+    boolean readCache;
+
     /** How long reads stay on the master after the read endpoint failed (ms). */
     @ConfigProperty(name = "redis.read-fallback-interval")
     long readFallbackMillis;
@@ -118,7 +125,8 @@ public class CountDBConfig {
     public String toString() {
         return "write=" + write() + ", read=" + read() + ", auth=" + (password().isEmpty() ? "none" : "password")
                 + ", timeout=" + timeoutMillis + "ms, pool=" + poolMinIdle + ".." + poolMaxTotal
-                + ", read-fallback-interval=" + readFallbackMillis + "ms, write.min-replicas=" + writeMinReplicas
+                + ", read-cache=" + (readCache ? "tracked" : "off") + ", read-fallback-interval=" + readFallbackMillis
+                + "ms, write.min-replicas=" + writeMinReplicas
                 + (writeMinReplicas > 0 ? " within " + writeWaitMillis + "ms" : "") + ", key=" + key;
     }
 }

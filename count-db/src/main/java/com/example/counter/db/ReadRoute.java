@@ -12,8 +12,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
-import redis.clients.jedis.UnifiedJedis;
-
 /**
  * Where reads go: to the read endpoint, or to the master for a while after the read endpoint
  * failed ({@code counter.redis.read-fallback-interval}). Each switch is logged once, not once per
@@ -47,33 +45,33 @@ public class ReadRoute {
     protected ReadRoute() {
     }
 
-    /** Runs a read-only command on the read endpoint, or on the master while the read endpoint fails. */
-    public <T> T read(String operation, Function<UnifiedJedis, T> query) {
+    /** Runs a read on the read endpoint, or on the master while the read endpoint fails. */
+    public <T> T read(Function<RedisPool, T> query) {
         if (useReadEndpoint()) {
             try {
-                T result = readOnce(pools.readEndpoint(), operation, query);
+                T result = readOnce(pools.readEndpoint(), query);
                 readEndpointSucceeded();
                 return result;
             } catch (CountDBUnavailableException e) {
                 readEndpointFailed(e);
             }
         }
-        return readOnce(pools.master(), operation, query);
+        return readOnce(pools.master(), query);
     }
 
     /**
      * A read, tried a second time when the first failed on a connection that a Redis restart had
      * closed: reads are safe to repeat. Not after a timeout, which would only double the wait.
      */
-    private static <T> T readOnce(RedisPool pool, String operation, Function<UnifiedJedis, T> query) {
+    private static <T> T readOnce(RedisPool pool, Function<RedisPool, T> query) {
         try {
-            return pool.call(operation, query);
+            return query.apply(pool);
         } catch (CountDBUnavailableException e) {
             if (RedisFailures.timedOut(e) || !RedisFailures.connectionBroke(e)) {
                 throw e;
             }
         }
-        return pool.call(operation, query);
+        return query.apply(pool);
     }
 
     /** Whether reads are served by the master right now because the read endpoint failed. */

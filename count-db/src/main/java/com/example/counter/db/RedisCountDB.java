@@ -18,12 +18,15 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The count as a Redis integer under one key ({@code counter.key}): {@code GET} from the read
- * endpoint, {@code INCR} (or the idempotent script) on the master.
+ * endpoint (kept in memory while Redis's client-side caching vouches for it, see
+ * {@link TrackingCache}), {@code INCR} (or the idempotent script) on the master, in pipelined
+ * batches with the increments of concurrent requests ({@link PipelinedWriter}).
  *
  * <p>Fault Tolerance guards every call; its settings are in microprofile-config.properties:
  * <ul>
@@ -51,8 +54,6 @@ public class RedisCountDB implements ICountDB {
     private ReadRoute reads;
     private String key;
     private String idempotencyTtlSeconds;
-    private int minReplicas;
-    private long waitMillis;
 
     @Inject
     public RedisCountDB(@ConfigProperties CountDBConfig config, RedisPools pools, ReadRoute reads) {
@@ -60,8 +61,6 @@ public class RedisCountDB implements ICountDB {
         this.reads = reads;
         this.key = config.key;
         this.idempotencyTtlSeconds = Long.toString(config.idempotencyTtlSeconds);
-        this.minReplicas = config.writeMinReplicas;
-        this.waitMillis = config.writeWaitMillis;
     }
 
     /** For CDI's client proxy only. */
@@ -70,7 +69,7 @@ public class RedisCountDB implements ICountDB {
 
     @Override
     public long get() {
-        String value = reads.read("GET", redis -> redis.get(key));
+        String value = reads.read(endpoint -> endpoint.get(key));
         if (value == null) {
             return 0;
         }
@@ -83,7 +82,7 @@ public class RedisCountDB implements ICountDB {
 
     @Override
     public long increment() {
-        return write("INCR", redis -> redis.incr(key));
+        return write("INCR", pipeline -> pipeline.incr(key));
     }
 
     @Override
@@ -92,40 +91,30 @@ public class RedisCountDB implements ICountDB {
         List<String> args = List.of(idempotencyTtlSeconds);
         Object reply;
         try {
-            reply = write("EVALSHA", redis -> redis.evalsha(SCRIPT_SHA1, keys, args));
+            reply = write("EVALSHA", pipeline -> pipeline.evalsha(SCRIPT_SHA1, keys, args));
         } catch (CountDBException e) {
             if (!(e.getCause() instanceof JedisNoScriptException)) {
                 throw e;
             }
             // A restarted or new master has an empty script cache; NOSCRIPT means nothing ran, so
             // sending the script itself is safe (and caches it again).
-            reply = write("EVAL", redis -> redis.eval(SCRIPT, keys, args));
+            reply = write("EVAL", pipeline -> pipeline.eval(SCRIPT, keys, args));
         }
         List<?> result = (List<?>) reply;
         return new Increment((Long) result.get(0), ((Long) result.get(1)) == 1L);
     }
 
     /**
-     * Runs a write on the master and, with {@code counter.redis.write.min-replicas} above 0, waits
-     * on the same connection (WAIT counts only its own connection's writes) until that many replicas
-     * have it. Never retried: the write might have been applied.
+     * Runs a write on the master, in a pipelined batch with those of concurrent requests (see
+     * {@link PipelinedWriter}): answered once Redis applied it and, with
+     * {@code counter.redis.write.min-replicas} above 0, once that many replicas have it. Never
+     * retried: the write might have been applied.
      *
      * @throws CountDBUnavailableException also when too few replicas acknowledged in time: the
      *     master did apply the write then, so only an idempotent increment may be retried
      */
-    private <T> T write(String operation, Function<Jedis, T> command) {
-        return pools.master().onOneConnection(operation, redis -> {
-            T result = command.apply(redis);
-            if (minReplicas > 0) {
-                long acknowledged = redis.waitReplicas(minReplicas, waitMillis);
-                if (acknowledged < minReplicas) {
-                    throw new CountDBUnavailableException("Redis at " + pools.master().endpoint()
-                            + " applied the write but only " + acknowledged + " of " + minReplicas
-                            + " replicas acknowledged it within " + waitMillis + "ms", null);
-                }
-            }
-            return result;
-        });
+    private <T> T write(String operation, Function<Pipeline, Response<T>> command) {
+        return pools.writes().write(operation, command);
     }
 
     private static String resource(String name) {

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -26,12 +26,17 @@ public final class RedisPool implements AutoCloseable {
     private final RedisClient client;
     private final RedisMonitor.Endpoint role;
     private final RedisMonitor monitor;
+    private final Duration timeout;
+    /** Null when reads from this endpoint are not cached. */
+    private final TrackingCache cache;
 
+    /** @param cached whether {@link #get} keeps values in memory under Redis's client-side caching */
     RedisPool(RedisEndpoint endpoint, CountDBConfig config, Duration timeout, RedisMonitor.Endpoint role,
-            RedisMonitor monitor) {
+            RedisMonitor monitor, boolean cached) {
         this.endpoint = endpoint;
         this.role = role;
         this.monitor = monitor;
+        this.timeout = timeout;
         int timeoutMillis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder connection = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
@@ -65,6 +70,7 @@ public final class RedisPool implements AutoCloseable {
                 .clientConfig(connection.build())
                 .poolConfig(pool)
                 .build();
+        this.cache = cached ? new TrackingCache(endpoint, connection.protocol(RedisProtocol.RESP3).build()) : null;
     }
 
     public RedisEndpoint endpoint() {
@@ -86,14 +92,13 @@ public final class RedisPool implements AutoCloseable {
     }
 
     /**
-     * Runs several commands on one connection, for those that must share it: {@code WAIT} counts
-     * only the writes of its own connection. The connection goes back to the pool afterwards, or
-     * is destroyed if a failure broke it.
+     * {@code GET}: from memory when this endpoint's values are cached and Redis's tracking vouches
+     * for the value ({@link TrackingCache}), otherwise from Redis. Null when there is no such key.
      */
-    public <T> T onOneConnection(String operation, Function<Jedis, T> commands) {
-        return timed(operation, () -> {
-            try (Connection connection = client.getPool().getResource()) {
-                return commands.apply(new Jedis(connection));
+    public String get(String key) {
+        return timed("GET", () -> {
+            try {
+                return cache == null ? client.get(key) : cache.get(key, client::get);
             } catch (JedisException e) {
                 throw failure(e);
             }
@@ -101,10 +106,23 @@ public final class RedisPool implements AutoCloseable {
     }
 
     /**
+     * A connection of the pool, for commands that must share one (a pipeline and its {@code WAIT}).
+     * Closing it returns it to the pool, or destroys it if a failure broke it.
+     */
+    Connection borrow() {
+        return client.getPool().getResource();
+    }
+
+    /** Connect and socket timeout of this endpoint's connections. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
      * Reports how long a call took, the wait for a pooled connection included (that wait is part of
      * what a request pays), and how it ended.
      */
-    private <T> T timed(String operation, Supplier<T> call) {
+    <T> T timed(String operation, Supplier<T> call) {
         long start = System.nanoTime();
         RedisMonitor.Outcome outcome = RedisMonitor.Outcome.ERROR;
         try {
@@ -152,7 +170,7 @@ public final class RedisPool implements AutoCloseable {
      * Translates a failure; when the connection broke, also drops the idle connections: a restart
      * or network cut broke them all, and each would otherwise fail one more request.
      */
-    private RuntimeException failure(JedisException e) {
+    RuntimeException failure(JedisException e) {
         if (e instanceof JedisConnectionException) {
             client.getPool().clear();
         }
@@ -161,6 +179,9 @@ public final class RedisPool implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cache != null) {
+            cache.close();
+        }
         client.close();
     }
 }

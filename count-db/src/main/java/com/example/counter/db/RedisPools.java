@@ -11,9 +11,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
- * The application's two Redis clients, for its whole life: one for the master (commands) and one
- * for the read endpoint (queries). Made while the application starts, so that a bad setting stops
- * the deployment with a message naming it; closed when it stops.
+ * The application's two Redis clients, for its whole life: one for the master (commands, sent in
+ * batches by its {@link PipelinedWriter}) and one for the read endpoint (queries). Made while the
+ * application starts, so that a bad setting stops the deployment with a message naming it; closed
+ * when it stops.
  */
 @ApplicationScoped
 public class RedisPools implements AutoCloseable {
@@ -21,6 +22,7 @@ public class RedisPools implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisPools.class.getName());
 
     private RedisPool master;
+    private PipelinedWriter writes;
     private RedisPool readEndpoint;
 
     /** Without monitoring, for tests that run without a container. */
@@ -31,11 +33,12 @@ public class RedisPools implements AutoCloseable {
     @Inject
     public RedisPools(@ConfigProperties CountDBConfig config, RedisMonitor monitor) {
         config.validate();
-        this.master = new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor);
+        this.master = new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor, false);
+        this.writes = new PipelinedWriter(master, config.writeMinReplicas, config.writeWaitMillis);
         // Half the time for the read endpoint, so that a read that falls back to the master after
         // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).
         this.readEndpoint = new RedisPool(config.read(), config, config.timeout().dividedBy(2),
-                RedisMonitor.Endpoint.READ, monitor);
+                RedisMonitor.Endpoint.READ, monitor, config.readCache);
         LOG.info(() -> "Redis clients ready: " + config);
     }
 
@@ -51,6 +54,11 @@ public class RedisPools implements AutoCloseable {
         return master;
     }
 
+    /** Writes to the master, batched with those of concurrent requests. */
+    PipelinedWriter writes() {
+        return writes;
+    }
+
     public RedisPool readEndpoint() {
         return readEndpoint;
     }
@@ -64,6 +72,7 @@ public class RedisPools implements AutoCloseable {
     @PreDestroy
     public void close() {
         readEndpoint.close();
+        writes.close();
         master.close();
         LOG.info("Redis clients closed");
     }

@@ -18,6 +18,7 @@ final class Configs {
         config.timeoutMillis = timeout.toMillis();
         config.poolMaxTotal = 4;
         config.poolMinIdle = 0;
+        config.readCache = true;
         config.readFallbackMillis = 30_000;
         config.writeMinReplicas = 0;
         config.writeWaitMillis = timeout.toMillis() / 2;

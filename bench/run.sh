@@ -7,6 +7,8 @@
 #
 #   bench/run.sh            the full run: concurrency 1 to 512, a few minutes
 #   bench/run.sh --smoke    a short run that proves the benchmark still works (CI)
+#   BENCH_TRACING=on bench/run.sh   the same with tracing on (every request traced, exported over
+#                           OTLP to the nginx, which takes and drops it): the price of tracing
 #
 # Prints a table (throughput, p50/p99/p99.9 latency, ratio to the baseline) and each server's
 # resident memory under load and start-to-ready time; writes bench/target/results.tsv and a chart,
@@ -124,12 +126,23 @@ for module in web web-inc; do
   port=$web_port; management_port=$web_management_port
   [ $module = web-inc ] && port=$inc_port && management_port=$inc_management_port
   t0=$(date +%s%3N)
-  # The environment a pod gets from the ConfigMap (see kustomize/base).
-  env WLP_USER_DIR="$out/usr" JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
+  # The environment a pod gets from its ConfigMaps (see kustomize/base): the Redis URIs, and the
+  # containers' logging (JSON console, access log on), whose cost is part of every request.
+  tracing=(OTEL_SDK_DISABLED=true)
+  if [ "${BENCH_TRACING:-off}" = on ]; then
+    tracing=(OTEL_SDK_DISABLED=false OTEL_SERVICE_NAME="$module" OTEL_TRACES_EXPORTER=otlp
+             OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$nginx_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+             OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none)
+  fi
+  # An env file of NAME=value lines, not a script to follow.
+  # shellcheck disable=SC1091
+  (set -a; . kustomize/base/liberty-logging.env; set +a
+   env WLP_USER_DIR="$out/usr" JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
       HTTP_PORT=$port MANAGEMENT_PORT=$management_port UPDATE_TRIGGER=disabled \
       COUNTER_REDIS_WRITE_URI=redis://127.0.0.1:$redis_master \
       COUNTER_REDIS_READ_URI=redis://127.0.0.1:$redis_replica \
-      "$wlp/bin/server" start "$server" >/dev/null
+      "${tracing[@]}" \
+      "$wlp/bin/server" start "$server" >/dev/null)
   await "http://127.0.0.1:$management_port/health/ready" 120
   start_ms+=($(( $(date +%s%3N) - t0 )))
 done
@@ -148,6 +161,8 @@ http {
     listen 127.0.0.1:$nginx_port;
     root $out/nginx/html;
     location = / { default_type text/plain; try_files /index.txt =404; }
+    # The services' traces with BENCH_TRACING=on: taken and dropped, as a collector would take them.
+    location = /v1/traces { return 200; }
   }
 }
 EOF

@@ -19,7 +19,9 @@ public interface ICountDB {
     /**
      * Adds one unless an increment with this idempotency key was already made (within the key's
      * lifetime, {@code counter.idempotency.ttl}); then returns that increment's count again without
-     * adding anything. Safe to retry, also concurrently.
+     * adding anything. Safe to retry, also concurrently. A name of its own, not an overload of
+     * {@link #increment()}: Fault Tolerance names its metrics by method name, so two overloads
+     * would share one breaker's metrics and hide the other's.
      */
-    Increment increment(String idempotencyKey);
+    Increment incrementOnce(String idempotencyKey);
 }

@@ -86,7 +86,7 @@ public class RedisCountDB implements ICountDB {
     }
 
     @Override
-    public Increment increment(String idempotencyKey) {
+    public Increment incrementOnce(String idempotencyKey) {
         List<String> keys = List.of(key, key + ":idempotency:" + idempotencyKey);
         List<String> args = List.of(idempotencyTtlSeconds);
         Object reply;

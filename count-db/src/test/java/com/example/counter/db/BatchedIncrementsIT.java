@@ -138,7 +138,7 @@ class BatchedIncrementsIT {
             RedisCountDB db = db(pools, settings(0));
             // Every thread sends every key: 32 concurrent uses of each, in the same batches.
             concurrently(each, i -> {
-                Increment increment = db.increment(keys.get(i));
+                Increment increment = db.incrementOnce(keys.get(i));
                 if (!increment.replayed() && !fresh.add(increment.count())) {
                     wrong.add("count " + increment.count() + " was made twice");
                 }
@@ -229,7 +229,7 @@ class BatchedIncrementsIT {
                         String idempotencyKey = UUID.randomUUID().toString();
                         for (int attempt = 0;; attempt++) { // as a client retries after a 503, with the same key
                             try {
-                                db.increment(idempotencyKey);
+                                db.incrementOnce(idempotencyKey);
                                 done.incrementAndGet();
                                 break;
                             } catch (CountDBUnavailableException e) {

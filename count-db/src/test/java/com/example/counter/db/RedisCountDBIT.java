@@ -205,16 +205,16 @@ class RedisCountDBIT {
         RedisCountDB db = db(connections);
         String first = "first-" + UUID.randomUUID();
 
-        assertEquals(new Increment(1, false), db.increment(first));
-        assertEquals(new Increment(1, true), db.increment(first), "a retry replays the first answer");
-        assertEquals(new Increment(2, false), db.increment("second-" + UUID.randomUUID()));
+        assertEquals(new Increment(1, false), db.incrementOnce(first));
+        assertEquals(new Increment(1, true), db.incrementOnce(first), "a retry replays the first answer");
+        assertEquals(new Increment(2, false), db.incrementOnce("second-" + UUID.randomUUID()));
         assertEquals("2", redis.master().call("GET", key), "two keys, two increments");
     }
 
     @Test
     void idempotencyKeysExpire() {
         String once = "ttl-" + UUID.randomUUID();
-        db(connections).increment(once);
+        db(connections).incrementOnce(once);
 
         Object ttl = redis.master().call("TTL", key + ":idempotency:" + once);
         assertTrue((Long) ttl > 3500 && (Long) ttl <= 3600, "the key is remembered for the configured hour, TTL " + ttl);
@@ -231,7 +231,7 @@ class RedisCountDBIT {
             for (int i = 0; i < 50; i++) {
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return db.increment(shared);
+                    return db.incrementOnce(shared);
                 }));
             }
             start.countDown();
@@ -253,10 +253,10 @@ class RedisCountDBIT {
     @Test
     void theScriptIsSentAgainWhenRedisForgotIt() {
         RedisCountDB db = db(connections);
-        db.increment("before-" + UUID.randomUUID());
+        db.incrementOnce("before-" + UUID.randomUUID());
         redis.master().call("SCRIPT", "FLUSH"); // what a restart does to the script cache
 
-        assertEquals(new Increment(2, false), db.increment("after-" + UUID.randomUUID()));
+        assertEquals(new Increment(2, false), db.incrementOnce("after-" + UUID.randomUUID()));
     }
 
     @Test
@@ -289,13 +289,13 @@ class RedisCountDBIT {
             RedisCountDB db = db(durable, settings(PASSWORD, 1));
             redis.replica().stop();
             try {
-                assertThrows(CountDBUnavailableException.class, () -> db.increment(key),
+                assertThrows(CountDBUnavailableException.class, () -> db.incrementOnce(key),
                         "no replica acknowledged: the answer is 503, though the master applied it");
             } finally {
                 redis.replica().start().awaitInSyncWith(redis.master(), Duration.ofSeconds(10));
             }
 
-            assertEquals(new Increment(1, true), db.increment(key), "the retry replays the first increment");
+            assertEquals(new Increment(1, true), db.incrementOnce(key), "the retry replays the first increment");
             assertEquals("1", redis.replica().call("GET", this.key), "and the replica has it");
         }
     }

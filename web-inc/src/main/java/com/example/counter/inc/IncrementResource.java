@@ -76,7 +76,7 @@ public class IncrementResource {
                     + IdempotencyKey.MAX_LENGTH + " visible ASCII characters, without quotes or backslashes inside,"
                     + " such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\".").toException();
         }
-        Increment increment = db.increment(key.value());
+        Increment increment = db.incrementOnce(key.value());
         Response.ResponseBuilder response = Response.ok(new Count(increment.count()));
         if (increment.replayed()) {
             response.header(REPLAYED, "true");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.example.counter.testsupport.Http;
 import com.example.counter.testsupport.RawHttp;
+import com.example.counter.testsupport.Scrape;
 
 /**
  * Stopping a server while it works on requests: the requests it accepted are answered, none is cut
@@ -75,8 +76,9 @@ class GracefulShutdownIT {
         await("the second server to be ready").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> management.get("/health/ready").statusCode() == 200);
 
-        // A hung master holds every increment inside the server until the Redis timeout.
-        int waitingBefore = RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port());
+        // A hung master holds every increment inside the server until the Redis timeout, each on
+        // a request thread of its own (the writes share one pipelined connection to Redis).
+        double busyBefore = requestThreadsBusy(management);
         LocalSystem.redis().master().freeze();
         ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
         List<Future<RawHttp.Reply>> replies = new ArrayList<>();
@@ -84,11 +86,10 @@ class GracefulShutdownIT {
             for (int i = 0; i < IN_FLIGHT; i++) {
                 replies.add(clients.submit(() -> new RawHttp(BASE).send("POST", "/inc")));
             }
-            // Redis sees most of them already (the others are still being read or connecting):
-            // the server is working on these requests when it is told to stop.
+            // Most of them are being worked on (the others are still being read or connecting):
+            // the server is busy with these requests when it is told to stop.
             await("increments inside the server, waiting on Redis").atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                    .until(() -> RedisBacklog.commandsWaitingAt(LocalSystem.redis().master().port())
-                            >= waitingBefore + IN_FLIGHT / 2);
+                    .until(() -> requestThreadsBusy(management) >= busyBefore + IN_FLIGHT / 2);
 
             long stopStarted = System.nanoTime();
             CompletableFuture<Integer> stopping = CompletableFuture.supplyAsync(() -> {
@@ -111,6 +112,11 @@ class GracefulShutdownIT {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /** The server's request threads at work now, from Liberty's thread-pool metric. */
+    private static double requestThreadsBusy(Http management) {
+        return new Scrape(management.get("/metrics").body()).sum("threadpool_activeThreads");
     }
 
     private static boolean refusesConnections() {

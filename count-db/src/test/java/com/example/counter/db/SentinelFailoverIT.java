@@ -134,6 +134,27 @@ class SentinelFailoverIT {
     }
 
     @Test
+    void closingStopsTheSentinelListeners() {
+        startSentinels();
+        RedisCountDB db = db();
+        assertEquals(1, db.increment());
+        assertEquals(SENTINEL_PORTS.size(), sentinelListeners(), "Jedis listens to each sentinel for +switch-master");
+
+        pools.close();
+        pools = null;
+
+        await("the sentinel listener threads to end").atMost(Duration.ofSeconds(5)).until(() -> sentinelListeners() == 0);
+        assertEquals(0, ourConnections(redis.get(0)), "and the connections to the master are closed");
+    }
+
+    /** Jedis's threads that listen to the sentinels (named after the master). */
+    private static long sentinelListeners() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(MASTER_NAME + "-SentinelListener-"))
+                .count();
+    }
+
+    @Test
     void afterAPlannedFailoverWritesContinueOnTheNewMaster() {
         startSentinels();
         RedisCountDB db = db();

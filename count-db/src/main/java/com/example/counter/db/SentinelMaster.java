@@ -17,14 +17,14 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.util.Delay;
 import redis.clients.jedis.util.Pool;
 
 /**
  * The master that the sentinels know by {@code counter.redis.sentinel.master-name}: a Jedis
  * {@link RedisSentinelClient}, which asks the sentinels where the master is, keeps a pool of
  * connections to it, and on their {@code +switch-master} replaces that pool with one to the new
- * master (closing the old one, so a demoted master's connections are dropped as they come back).
+ * master (closing the old one, so a demoted master's connections are dropped as they come back;
+ * Sentinel also closes the clients of a master it demotes, {@code CLIENT KILL}).
  *
  * <p>Made lazily, on first use, because making it asks the sentinels: the application must start,
  * and answer 503, while none answers. A use while it cannot be made fails at once as unavailable;
@@ -122,8 +122,9 @@ final class SentinelMaster implements RedisPool.Target {
                     .clientConfig(masterConfig)
                     .sentinelClientConfig(sentinelConfig)
                     .poolConfig(poolConfig)
-                    // How soon a listener subscribes again to a sentinel that dropped it.
-                    .sentinelReconnectDelay(Delay.constant(retryInterval))
+                    // Listeners subscribe again to a sentinel that dropped them after Jedis's 5 s
+                    // (each failure is a logged stack trace); each resubscription also asks where
+                    // the master is, and a refused write does not wait for it (forget()).
                     .build();
             failing = false;
             LOG.info(() -> "Sentinels " + sentinels + " name " + made.getCurrentMaster() + " as the master '" + name + "'");

@@ -30,7 +30,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * <li>a write whose caller stopped waiting before it was sent is never sent.</li>
  * </ul>
  * One thread, started by the first write, sends the batches one after the other, each on a
- * connection borrowed from the pool for it: while one batch is in Redis, the next one gathers.
+ * connection borrowed from the pool for it: while one batch is in Redis, the next one gathers. In
+ * Sentinel mode that is the pool of the master the sentinels named last, so the batch and its
+ * {@code WAIT} go to the same, current master; a batch that the master refused as no longer a
+ * writable master ({@code READONLY}, {@code NOREPLICAS}) makes the next one ask the sentinels
+ * again ({@link RedisPool#failure}).
  * Callers wait on their own thread, which also reports the write to the {@link RedisMonitor}.
  */
 final class PipelinedWriter implements AutoCloseable {
@@ -62,8 +66,11 @@ final class PipelinedWriter implements AutoCloseable {
             reply = command.apply(pipeline);
         }
 
-        /** Its own reply (or Redis's refusal of this one command), unless the batch was not replicated. */
-        void answer(RuntimeException notReplicated) {
+        /**
+         * Its own reply (or Redis's refusal of this one command), unless the batch was not
+         * replicated; returns the refusal, if Redis refused it.
+         */
+        RuntimeException answer(RuntimeException notReplicated) {
             try {
                 T value = reply.get();
                 if (notReplicated == null) {
@@ -71,8 +78,10 @@ final class PipelinedWriter implements AutoCloseable {
                 } else {
                     answer.completeExceptionally(notReplicated);
                 }
+                return null;
             } catch (RuntimeException refused) {
                 answer.completeExceptionally(refused);
+                return refused;
             }
         }
     }
@@ -161,7 +170,17 @@ final class PipelinedWriter implements AutoCloseable {
             batch.forEach(write -> write.answer.completeExceptionally(e));
             return;
         }
-        batch.forEach(write -> write.answer(notReplicated));
+        JedisException notAMaster = null;
+        for (Write<?> write : batch) {
+            if (write.answer(notReplicated) instanceof JedisException refused && RedisFailures.notAWritableMaster(refused)) {
+                notAMaster = refused;
+            }
+        }
+        if (notAMaster != null) {
+            // Here, once, before the next batch borrows a connection: in Sentinel mode this makes
+            // the next batch ask the sentinels where the master is now.
+            master.failure(notAMaster);
+        }
     }
 
     /** Why the batch must not be acknowledged, or null when enough replicas have it. */

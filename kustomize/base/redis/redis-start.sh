@@ -60,7 +60,8 @@
 #   REDIS_SENTINELS              [<StatefulSet>-0 to -2 .<headless Service>:<REDIS_SENTINEL_PORT>]
 #                                the sentinels to ask, as host:port, by spaces or commas; a host
 #                                that does not resolve is skipped
-#   REDIS_SENTINEL_WAIT_SECONDS  [30] how long to keep asking while no sentinel answers
+#   REDIS_SENTINEL_WAIT_SECONDS  [30] how long to keep asking while no sentinel answers, and a
+#                                master with an empty volume while another pod cannot say what it holds
 #   REDIS_ANNOUNCE_HOST          [<POD_NAME>.<headless Service>] the name this Redis gives the
 #                                sentinels and its master (replica-announce-ip), which the sentinels
 #                                then name it by; with REDIS_LISTEN_PORT, how this pod knows itself
@@ -110,7 +111,9 @@ if [ -n "$sentinel_name" ] && [ "$min_replicas" -lt 1 ]; then
 fi
 allow_empty_master=${REDIS_ALLOW_EMPTY_MASTER:-false}
 sentinel_hint=
+peer_wait=0
 if [ -n "$sentinel_name" ]; then
+  peer_wait=$sentinel_wait
   sentinel_hint=" Left as it is, the sentinels promote a replica that has the data, and this pod then starts"
   sentinel_hint="$sentinel_hint as its replica. To replace a master's volume on purpose, fail over first"
   sentinel_hint="$sentinel_hint (docs/kubernetes.md, \"Planned master maintenance\")."
@@ -184,7 +187,9 @@ keys_on_own_volume() {
 }
 
 # Fails unless no replica holds keys. A replica that resolves but cannot say (down, hung, still
-# loading) fails it too: it would resync to empty as soon as it is back.
+# loading) fails it too: it would resync to empty as soon as it is back. In Sentinel mode the pods
+# start together (a new system, or after an outage of all), so it is asked again for as long as
+# the sentinels are.
 refuse_empty_master_while_replicas_hold_data() {
   if [ "${REDIS_PEERS:-}" = none ]; then
     peers=
@@ -198,25 +203,32 @@ refuse_empty_master_while_replicas_hold_data() {
       i=$((i + 1))
     done
   fi
-  for peer in $peers; do
-    host=${peer%:*}
-    port=${peer##*:}
-    getent hosts "$host" >/dev/null 2>&1 || continue
-    reply=$(timeout 5 redis-cli -h "$host" -p "$port" info keyspace 2>&1) || reply="no answer ($reply)"
-    case $reply in
-      *'# Keyspace'*db[0-9]*:keys=*)
-        keys=$(printf '%s\n' "$reply" | sed -n 's/^db[0-9]*:keys=\([0-9]*\).*/\1/p' | head -n 1)
-        fail "$pod_name has no data on its volume ($data_dir), but the replica $host holds $keys keys or more." \
-          "Started empty, it would make every replica drop its copy. Restore the master's data from a" \
-          "replica (docs/kubernetes.md, \"Lost master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true" \
-          "to start empty on purpose.$sentinel_hint"
-        ;;
-      *'# Keyspace'*) ;;
-      *)
-        fail "$pod_name has no data on its volume ($data_dir), and the replica $host cannot say whether" \
-          "it holds any: $reply. Bring it back, or set REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose.$sentinel_hint"
-        ;;
-    esac
+  waited=0
+  while :; do
+    silent=
+    for peer in $peers; do
+      host=${peer%:*}
+      port=${peer##*:}
+      getent hosts "$host" >/dev/null 2>&1 || continue
+      reply=$(timeout 5 redis-cli -h "$host" -p "$port" info keyspace 2>&1) || reply="no answer ($reply)"
+      case $reply in
+        *'# Keyspace'*db[0-9]*:keys=*)
+          keys=$(printf '%s\n' "$reply" | sed -n 's/^db[0-9]*:keys=\([0-9]*\).*/\1/p' | head -n 1)
+          fail "$pod_name has no data on its volume ($data_dir), but the replica $host holds $keys keys or more." \
+            "Started empty, it would make every replica drop its copy. Restore the master's data from a" \
+            "replica (docs/kubernetes.md, \"Lost master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true" \
+            "to start empty on purpose.$sentinel_hint"
+          ;;
+        *'# Keyspace'*) ;;
+        *) silent="the replica $host cannot say whether it holds any: $reply" ;;
+      esac
+    done
+    [ -n "$silent" ] || return 0
+    [ "$waited" -lt "$peer_wait" ] ||
+      fail "$pod_name has no data on its volume ($data_dir), and $silent. Bring it back, or set" \
+        "REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose.$sentinel_hint"
+    waited=$((waited + 1))
+    sleep 1
   done
 }
 

@@ -276,6 +276,11 @@ master_by_sentinels() {
   done
 }
 
+# The first address of a host name; if it does not resolve, the name itself, unlike any address.
+address_of() {
+  getent hosts "$1" | awk -v name="$1" 'NR == 1 { print $1 } END { if (NR == 0) print "unresolved", name }'
+}
+
 # The role: "host port" of the master to follow, or nothing to be the master.
 if [ -z "$sentinel_name" ]; then
   master="$master_host $master_port"
@@ -291,8 +296,9 @@ else
     fi
     echo "redis-start: no sentinels answer, and $pod_name, ordinal 0, has no data: the first start of a new" \
       "system (unless another pod holds data, checked next)" >&2
-  elif [ "$master" = "$announce_host $listen_port" ]; then
-    master=
+  elif [ "${master##* }" = "$listen_port" ] && { [ "${master% *}" = "$announce_host" ] ||
+    [ "$(address_of "${master% *}")" = "$(address_of "$announce_host")" ]; }; then
+    master= # named by its announced name, or by another that resolves alike (e.g. the full DNS name)
   fi
 fi
 

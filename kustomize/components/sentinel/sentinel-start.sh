@@ -99,14 +99,16 @@ password="\"$(printf '%s' "$REDISCLI_AUTH" | od -An -v -tx1 | tr -d ' \n' | sed 
 umask 077 # the file holds the password: owner only (Sentinel keeps the mode when it rewrites it)
 mkdir -p "$(dirname "$conf")"
 monitored=
+source="as kept in $conf"
 if [ -f "$conf" ]; then
   monitored=$(sed -n "s/^sentinel monitor $name \([^ ]*\) \([0-9]*\) .*/\1 \2/p" "$conf")
 fi
 if [ -z "$monitored" ]; then
   monitored=$(master_the_others_monitor)
+  source="as the other sentinels say"
   if [ -z "$monitored" ]; then
     monitored="$master_host $master_port"
-    echo "sentinel-start: no other sentinel answers: a new system, whose master is $master_host" >&2
+    source="as no other sentinel answers: a new system"
   fi
 fi
 {
@@ -141,5 +143,5 @@ fi
   fi
 } >"$conf.new"
 mv "$conf.new" "$conf"
-echo "sentinel-start: monitoring $name at $monitored, quorum $quorum" >&2
+echo "sentinel-start: monitoring $name at ${monitored% *}:${monitored##* } ($source), quorum $quorum" >&2
 exec redis-server "$conf" --sentinel

@@ -36,14 +36,14 @@
 #                       what comes before it the StatefulSet's name
 #   REDIS_HEADLESS_SERVICE  [redis-headless] the headless Service that names the pods; kustomize
 #                       keeps it right when an overlay renames the system (base/kustomization.yaml)
-#   REDIS_MASTER_HOST   [<StatefulSet>-0.<headless Service>] the master's stable name
-#   REDIS_MASTER_PORT   [6379] the port of the master, and of the replicas that redis-0 asks
+#   REDIS_MASTER_HOST   [<StatefulSet>-0.<headless Service>] the master's stable name (fixed mode)
+#   REDIS_MASTER_PORT   [6379] the port of the master (fixed mode), and of the other pods
 #   REDIS_PEERS         [<StatefulSet>-0 to -16 but this pod .<headless Service>:<REDIS_MASTER_PORT>]
 #                       the other pods a master asks when its volume is empty, as host:port; a host
 #                       that does not resolve is no pod (yet), and is skipped. none: ask no one
-#   REDIS_ALLOW_EMPTY_MASTER  [false] true: redis-0 starts on an empty volume even while replicas
-#                       hold data, and replicas follow an empty master, dropping theirs. For a
-#                       deliberate fresh start only.
+#   REDIS_ALLOW_EMPTY_MASTER  [false] true: the master starts on an empty volume even while
+#                       replicas hold data, and replicas follow an empty master, dropping theirs.
+#                       For a deliberate fresh start only.
 #   REDIS_LISTEN_PORT   [6379]
 #   REDIS_BIND          [* -::*] every IPv4 address, and every IPv6 one where the pod has IPv6
 #   REDIS_DATA_DIR      [/data] the persistent volume, where the append-only file lives

@@ -29,8 +29,9 @@
 #   REDIS_SENTINEL_FAILOVER_TIMEOUT_MS  [30000] how long a failover may take; a failed one is
 #                       tried again after twice this (Sentinel's default, 3 minutes, is long for
 #                       three pods on one network)
-#   REDIS_MIN_REPLICAS_MAX_LAG  [10] read only to check it against the down-after (the fencing of
-#                       redis-start.sh), in seconds
+#   REDIS_MIN_REPLICAS_MAX_LAG  [10, as redis-start.sh] the fencing of redis-start.sh, in seconds,
+#                       read to check it against the down-after: with 2 s added, it must not exceed
+#                       it (so the default 10 needs a down-after of 12000 ms, or a lag of 3 s or less)
 #   REDIS_BIND          [* -::*]
 #   SENTINEL_CONF_FILE  [/data/sentinel/sentinel.conf] on the pod's volume
 set -eu

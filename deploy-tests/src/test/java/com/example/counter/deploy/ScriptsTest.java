@@ -33,7 +33,7 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The shell scripts pass shellcheck, and the scripts the Redis StatefulSet runs work, run for real:
  * redis-start.sh for ordinals 0 and 1 against redis-server processes (on 127.0.0.1, ports
- * 16400-16499), and redis-probe.sh in each mode.
+ * 16420-16449), and redis-probe.sh in each mode. {@link SentinelScriptsTest} tests the Sentinel mode.
  */
 class ScriptsTest {
 
@@ -49,6 +49,7 @@ class ScriptsTest {
     @AfterEach
     void stopEveryServerStarted() {
         started.forEach(RedisPod::close);
+        RedisPod.releasePorts();
     }
 
     static Stream<Path> scripts() {
@@ -58,7 +59,8 @@ class ScriptsTest {
 
     @Test
     void theSmokeTestTheRedisScriptsTheTemplateGeneratorAndTheBenchmarkAreLinted() {
-        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "smoke-test.sh"), scripts()
+        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "sentinel-start.sh",
+                "smoke-test.sh"), scripts()
                 .map(script -> script.getFileName().toString()).sorted().toList());
     }
 
@@ -186,6 +188,8 @@ class ScriptsTest {
                 "a master without replicas took a write that no replica has");
         assertTrue(refused.getMessage().startsWith("NOREPLICAS"), refused.getMessage());
         assertNull(master.call(jedis -> jedis.get("count")), "the refused write was applied");
+        Repository.Result ready = master.probe("ready", PASSWORD);
+        assertTrue(ready.succeeded(), "a master without replicas still serves right reads: " + ready.describe());
 
         startReplicaOf(master);
         await("the master to take writes once its replica is in sync").atMost(SYNC).ignoreExceptions()
@@ -317,7 +321,8 @@ class ScriptsTest {
         "POD_NAME|redis|cannot read a StatefulSet ordinal",
         "REDIS_APPENDFSYNC|sometimes|REDIS_APPENDFSYNC must be always, everysec or no",
         "REDIS_MIN_REPLICAS_TO_WRITE|one|REDIS_MIN_REPLICAS_TO_WRITE must be a whole number",
-        "REDIS_ALLOW_EMPTY_MASTER|yes|REDIS_ALLOW_EMPTY_MASTER must be true or false"})
+        "REDIS_ALLOW_EMPTY_MASTER|yes|REDIS_ALLOW_EMPTY_MASTER must be true or false",
+        "REDIS_SENTINEL_WAIT_SECONDS|soon|REDIS_SENTINEL_WAIT_SECONDS must be a whole number"})
     void refusesAMissingOrMalformedSetting(String variable, String value, String message) {
         Map<String, String> environment = new HashMap<>(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", PASSWORD));
         environment.put(variable, value);

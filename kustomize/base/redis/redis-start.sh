@@ -27,9 +27,9 @@
 # when the master started before any replica could answer (after an outage of every pod): a
 # replica whose volume holds keys refuses to follow a master that holds none.
 #
-# Needs only sh, uname, od, tr, sed, awk, getent, timeout, sleep, redis-server and redis-cli on the
-# PATH, so it runs in the official redis image and in the sclorg one (openshift/). Environment,
-# with the in-cluster default in brackets:
+# Needs only sh, uname, od, tr, sed, awk, getent, timeout, sleep, date, redis-server and redis-cli
+# on the PATH, so it runs in the official redis image and in the sclorg one (openshift/).
+# Environment, with the in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required). redis-cli reads the same variable, so the probes
 #                       authenticate without the password on their command line.
 #   POD_NAME            [the host name] the pod name; the number after its last '-' is the ordinal,
@@ -205,7 +205,7 @@ refuse_empty_master_while_replicas_hold_data() {
       i=$((i + 1))
     done
   fi
-  waited=0
+  deadline=$(($(date +%s) + peer_wait))
   while :; do
     silent=
     for peer in $peers; do
@@ -226,10 +226,9 @@ refuse_empty_master_while_replicas_hold_data() {
       esac
     done
     [ -n "$silent" ] || return 0
-    [ "$waited" -lt "$peer_wait" ] ||
+    [ "$(date +%s)" -lt "$deadline" ] ||
       fail "$pod_name has no data on its volume ($data_dir), and $silent. Bring it back, or set" \
         "REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose.$sentinel_hint"
-    waited=$((waited + 1))
     sleep 1
   done
 }
@@ -253,7 +252,7 @@ master_by_sentinels() {
   # shellcheck disable=SC2086 # one word a sentinel
   set -- $sentinels
   majority=$(($# / 2 + 1))
-  waited=0
+  deadline=$(($(date +%s) + sentinel_wait))
   while :; do
     answer=$(for sentinel in $sentinels; do
       getent hosts "${sentinel%:*}" >/dev/null 2>&1 || continue
@@ -265,13 +264,13 @@ master_by_sentinels() {
       END { if (busy || answers < majority) exit
         for (a in n) { split(a, f, " "); if (best == "" || f[1] + 0 > e || (f[1] + 0 == e && n[a] > c)) { best = a; e = f[1] + 0; c = n[a] } }
         split(best, f, " "); print f[2], f[3] }')
-    if [ -n "$answer" ] || [ "$waited" -ge "$sentinel_wait" ]; then
+    if [ -n "$answer" ] || [ "$(date +%s)" -ge "$deadline" ]; then
       echo "$answer"
       return 0
     fi
-    [ "$waited" -gt 0 ] || echo "redis-start: no answer yet from $majority of the sentinels ($sentinels)," \
+    [ -n "${asked:-}" ] || echo "redis-start: no answer yet from $majority of the sentinels ($sentinels)," \
       "or a failover is in progress; asking again for $sentinel_wait s" >&2
-    waited=$((waited + 1))
+    asked=yes
     sleep 1
   done
 }
@@ -289,10 +288,11 @@ else
   master=$(master_by_sentinels)
   if [ -z "$master" ]; then
     if [ "$ordinal" -ne 0 ] || ! has_no_data; then
-      fail "no majority of the sentinels of $sentinel_name answered within $sentinel_wait s, so $pod_name" \
-        "cannot know which pod is the master now: started on its own, it could split the system in two. It" \
-        "starts once they answer (they run beside the Redis pods, in the sentinel container). If the sentinels" \
-        "have lost their configuration, see docs/kubernetes.md, \"Recovery from a total loss\"."
+      fail "no majority of the sentinels of $sentinel_name answered within $sentinel_wait s (or a failover was in" \
+        "progress all along), so $pod_name cannot know which pod is the master now: started on its own, it" \
+        "could split the system in two. It starts once they answer (they run beside the Redis pods, in the" \
+        "sentinel container). If the sentinels have lost their configuration, see docs/kubernetes.md," \
+        "\"Recovery from a total loss\"."
     fi
     echo "redis-start: no sentinels answer, and $pod_name, ordinal 0, has no data: the first start of a new" \
       "system (unless another pod holds data, checked next)" >&2

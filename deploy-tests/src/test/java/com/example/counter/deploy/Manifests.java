@@ -292,6 +292,37 @@ final class Manifests {
         return find(Service.class, name);
     }
 
+    /**
+     * Whether the NetworkPolicies let the pods of {@code from} reach the pods of {@code to} on the
+     * port that a container of {@code to} names so: a pod that no policy selects takes anything;
+     * otherwise the rules of the policies that select it add up, each letting its peers in on its
+     * ports (none listed: every port; no peer: everyone). Only peers of this namespace count here.
+     */
+    boolean mayReach(Workload from, Workload to, String portName) {
+        Optional<ContainerPort> port = to.allContainers().stream().flatMap(c -> c.getPorts().stream())
+                .filter(p -> portName.equals(p.getName())).findFirst();
+        if (port.isEmpty()) {
+            return false;
+        }
+        List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> policies =
+                all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).stream()
+                        .filter(policy -> policy.getSpec().getPolicyTypes().isEmpty()
+                                || policy.getSpec().getPolicyTypes().contains("Ingress"))
+                        .filter(policy -> selects(policy.getSpec().getPodSelector(), to.podLabels())).toList();
+        return policies.isEmpty() || policies.stream().flatMap(policy -> policy.getSpec().getIngress().stream())
+                .anyMatch(rule -> (rule.getPorts().isEmpty() || rule.getPorts().stream()
+                        .anyMatch(p -> p.getPort() == null || refersTo(p.getPort(), port.get())))
+                        && (rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer ->
+                                peer.getNamespaceSelector() == null && peer.getIpBlock() == null
+                                        && selects(peer.getPodSelector(), from.podLabels()))));
+    }
+
+    /** A label selector as the API server reads it: an empty one selects every pod. */
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        return selector != null && (selector.getMatchLabels().isEmpty() && selector.getMatchExpressions().isEmpty()
+                || matches(selector.getMatchLabels(), labels));
+    }
+
     /** Whether every label of the selector is among the labels; an empty selector matches nothing here. */
     static boolean matches(Map<String, String> selector, Map<String, String> labels) {
         return !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());

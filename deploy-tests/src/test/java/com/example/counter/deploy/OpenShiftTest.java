@@ -176,6 +176,34 @@ class OpenShiftTest {
         assertAll(checks);
     }
 
+    /**
+     * " " is OpenShift's placeholder for an image that a trigger sets: a container left with it
+     * never starts. Each has a trigger (Redis's sentinel as Redis itself), from an ImageStream of
+     * the render.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("openShiftRenders")
+    void everyContainerWithoutAnImageGetsItFromATrigger(Render render) {
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            List<Manifests.ImageTrigger> triggers = Manifests.imageTriggers(workload.owner());
+            for (var container : workload.allContainers()) {
+                if (container.getImage().isBlank()) {
+                    checks.add(() -> assertTrue(triggers.stream().anyMatch(trigger -> trigger.container()
+                                    .equals(container.getName()) && manifests.find(ImageStream.class,
+                                    trigger.imageStream()).isPresent()),
+                            workload + " container " + container.getName() + " has no image, and no trigger from an"
+                                    + " ImageStream here sets one"));
+                }
+            }
+            triggers.forEach(trigger -> checks.add(() -> assertTrue(workload.allContainers().stream()
+                    .anyMatch(c -> c.getName().equals(trigger.container())),
+                    workload + " trigger sets the image of container " + trigger.container() + ", which it lacks")));
+        }
+        assertAll(checks);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("openShiftRenders")
     void topologyShowsEachWorkloadWithItsIconAndArrowsToRedis(Render render) {

@@ -64,13 +64,8 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
          * As the docs say to list components: by the number in a "# order: N" line of their
          * kustomization (none is 0), so each sees the objects it changes.
          */
-        private static final java.util.Comparator<Path> LISTING_ORDER = java.util.Comparator.comparing(
-                (Path c) -> {
-                    var order = java.util.regex.Pattern.compile("\n# order: (\\d+)")
-                            .matcher(Repository.read(c.resolve("kustomization.yaml")));
-                    return order.find() ? Integer.parseInt(order.group(1)) : 0;
-                })
-                .thenComparing(Path::toString);
+        private static final java.util.Comparator<Path> LISTING_ORDER =
+                java.util.Comparator.comparing(Combination::listingOrder).thenComparing(Path::toString);
 
         Combination(Path overlay, List<Path> extraComponents) {
             this(overlay, extraComponents, Map.of());
@@ -140,10 +135,18 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
             return overlay.startsWith(Repository.OPENSHIFT);
         }
 
+        /** The number in the "# order: N" line of the component's kustomization; 0 without one. */
+        static int listingOrder(Path component) {
+            var order = java.util.regex.Pattern.compile("\n# order: (\\d+)")
+                    .matcher(Repository.read(component.resolve("kustomization.yaml")));
+            return order.find() ? Integer.parseInt(order.group(1)) : 0;
+        }
+
         /**
          * The overlay as an operator changes it: a copy of kustomize/ and openshift/ in which the
-         * overlay's own kustomization lists the extra components after its own (so that they run
-         * before its patches, as they would) and has the extra fields.
+         * overlay's own kustomization lists the extra components among its own, in the documented
+         * order (an extra one of order 1 before an own one of order 2, as canary before sentinel in
+         * prod), so that they run before its patches, as they would; and has the extra fields.
          */
         private Path writeWrapper() {
             Path copy = Repository.TARGET.resolve("kustomize-combinations").resolve(toString()
@@ -161,11 +164,17 @@ sealed interface Render permits Render.Combination, ProcessedTemplate {
                 Path dir = copy.resolve(Repository.ROOT.relativize(overlay));
                 Path file = dir.resolve("kustomization.yaml");
                 String kustomization = Files.readString(file);
-                String listed = extraComponents.stream().map(c -> "  - " + overlay.relativize(c) + "\n")
+                // Its own components, then the extra ones, each after those of a lower order:
+                // a stable sort, so the overlay's own keep the order it gives them.
+                List<Path> ordered = Stream.concat(StreamSupport.stream(kustomization(overlay).path("components")
+                                        .spliterator(), false).map(entry -> overlay.resolve(entry.asText()).normalize()),
+                                extraComponents.stream())
+                        .sorted(java.util.Comparator.comparing(Combination::listingOrder)).toList();
+                String listed = ordered.stream().map(c -> "  - " + overlay.relativize(c) + "\n")
                         .collect(Collectors.joining());
                 kustomization = kustomization.contains("\ncomponents:\n")
-                        ? kustomization.replaceFirst("\ncomponents:\n((?:  - .*\n)*)",
-                                "\ncomponents:\n$1" + java.util.regex.Matcher.quoteReplacement(listed))
+                        ? kustomization.replaceFirst("\ncomponents:\n(?:  [-#].*\n)*",
+                                "\ncomponents:\n" + java.util.regex.Matcher.quoteReplacement(listed))
                         : kustomization + (listed.isEmpty() ? "" : "components:\n" + listed);
                 Files.writeString(file, kustomization + (extraKustomization.isEmpty() ? ""
                         : YAML.writeValueAsString(extraKustomization).replaceFirst("^---\n", "")));

@@ -61,7 +61,7 @@ class WiringTest {
     private static final Set<String> REQUIRED = Set.of(
             "COUNTER_REDIS_WRITE_URI", "COUNTER_REDIS_READ_URI", "COUNTER_REDIS_PASSWORD");
     private static final String PASSWORD = "COUNTER_REDIS_PASSWORD";
-    /** The environment variables redis-start.sh reads: ${NAME} and ${NAME:-default}. */
+    /** An environment variable that a shell script reads: ${NAME} and ${NAME:-default}. */
     private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[}:]");
     /** Variables of Liberty (WLP_*: logging, output) and OpenTelemetry (OTEL_*), by prefix. */
     private static final List<String> PLATFORM_PREFIXES = List.of("WLP_", "OTEL_");
@@ -565,23 +565,63 @@ class WiringTest {
                 () -> assertFalse(isReadByThePlatform("WRITE_URI")));
     }
 
-    /** A typo in a ConfigMap key would leave the setting at its default without a word. */
+    /** The start scripts of the Redis pods' containers, by file name: Redis's and its sentinel's. */
+    private static final Map<String, Path> START_SCRIPTS = Map.of(
+            "redis-start.sh", RedisPod.SCRIPTS.resolve("redis-start.sh"),
+            "sentinel-start.sh", SentinelTest.START_SCRIPT);
+
+    /**
+     * A typo in a ConfigMap key would leave the setting at its default without a word. Each
+     * container that runs a start script gets only what that script reads, and what a ConfigMap it
+     * shares with the pod's other scripts gives them (the sentinel's settings in redis-config):
+     * a key that no script of the pod reads is a typo.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
-    void redisGetsOnlyVariablesItsStartScriptReads(Render render) {
+    void redisPodsGetOnlyVariablesTheirStartScriptsRead(Render render) {
+        Manifests manifests = render.manifests();
+        List<Executable> checks = new ArrayList<>();
+        for (StatefulSet statefulSet : manifests.all(StatefulSet.class)) {
+            Map<Container, Set<String>> scripted = new HashMap<>();
+            statefulSet.getSpec().getTemplate().getSpec().getContainers().forEach(container -> startScript(container)
+                    .ifPresent(script -> scripted.put(container, variablesReadBy(script))));
+            checks.add(() -> assertTrue(scripted.keySet().stream().anyMatch(RedisPod::runsTheStartScript),
+                    describe(statefulSet) + " runs no redis-start.sh"));
+            scripted.forEach((container, read) -> checks.add(() -> {
+                Set<String> shared = new TreeSet<>();
+                scripted.forEach((other, otherRead) -> {
+                    if (other != container) {
+                        container.getEnvFrom().stream().filter(source -> source.getConfigMapRef() != null
+                                        && other.getEnvFrom().contains(source))
+                                .flatMap(source -> manifests.configMap(source.getConfigMapRef().getName()).stream())
+                                .flatMap(configMap -> configMap.getData().keySet().stream())
+                                .filter(otherRead::contains).forEach(shared::add);
+                    }
+                });
+                Set<String> given = manifests.environment(container, render.operatorProvided()).stream()
+                        .map(Manifests.Variable::name).collect(Collectors.toCollection(TreeSet::new));
+                given.removeAll(read);
+                given.removeAll(shared);
+                assertEquals(Set.of(), given, describe(statefulSet) + " container " + container.getName()
+                        + " gets variables its start script does not read: " + read);
+            }));
+        }
+        assertAll(checks);
+    }
+
+    private static Optional<Path> startScript(Container container) {
+        return container.getCommand().stream().findFirst().map(command -> command.substring(command.lastIndexOf('/') + 1))
+                .map(START_SCRIPTS::get);
+    }
+
+    /** The environment variables a script reads: ${NAME} and ${NAME:-default}. */
+    private static Set<String> variablesReadBy(Path script) {
         Set<String> read = new TreeSet<>();
-        Matcher variable = SCRIPT_VARIABLE.matcher(Repository.read(RedisPod.SCRIPTS.resolve("redis-start.sh")));
+        Matcher variable = SCRIPT_VARIABLE.matcher(Repository.read(script));
         while (variable.find()) {
             read.add(variable.group(1));
         }
-        Manifests manifests = render.manifests();
-        assertAll(manifests.all(StatefulSet.class).stream().flatMap(s -> s.getSpec().getTemplate().getSpec()
-                .getContainers().stream().filter(RedisPod::runsTheStartScript).map(container -> () -> {
-                    Set<String> given = manifests.environment(container, render.operatorProvided()).stream()
-                            .map(Manifests.Variable::name).collect(Collectors.toCollection(TreeSet::new));
-                    given.removeAll(read);
-                    assertEquals(Set.of(), given, describe(s) + " gets variables redis-start.sh does not read: " + read);
-                })));
+        return read;
     }
 
     @Test

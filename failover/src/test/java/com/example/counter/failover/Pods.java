@@ -1,0 +1,121 @@
+package com.example.counter.failover;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Redis StatefulSet of one test case: three pods on a fresh network with fresh volumes, and what
+ * the sentinels say of them. Closing it kills every process and removes the network.
+ */
+final class Pods implements AutoCloseable {
+
+    static final int COUNT = 3;
+
+    final Network network = new Network(COUNT);
+    final HostsFiles dns;
+    private final List<Pod> pods = new ArrayList<>();
+
+    Pods(Path dir, Path jvmHostsFile, PodSpec spec) {
+        network.create();
+        dns = new HostsFiles(COUNT, jvmHostsFile);
+        dns.write();
+        for (int i = 0; i < COUNT; i++) {
+            pods.add(new Pod(i, dir.resolve("redis-" + i), spec));
+        }
+    }
+
+    Pod get(int ordinal) {
+        return pods.get(ordinal);
+    }
+
+    List<Pod> all() {
+        return pods;
+    }
+
+    /** Every pod's containers at once, as the Parallel pod management of the component starts them. */
+    void startAll() {
+        pods.forEach(Pod::start);
+    }
+
+    void killAll() {
+        pods.parallelStream().forEach(Pod::kill);
+    }
+
+    /** The master as the sentinels that answer say it is (the majority of those that answer). */
+    Optional<Pod> master() {
+        return masterAccordingTo(pods.stream().map(p -> p.ordinal).toList());
+    }
+
+    /** The master as the sentinels of these pods say it is, if they agree. */
+    Optional<Pod> masterAccordingTo(List<Integer> sentinels) {
+        List<String> answers = new ArrayList<>();
+        for (int i : sentinels) {
+            Cmd reply = pods.get(i).sentinelCli("SENTINEL", "get-master-addr-by-name", PodSpec.MASTER_NAME);
+            if (reply.exit() == 0 && reply.output().lines().count() == 2) {
+                answers.add(reply.output().lines().findFirst().orElseThrow());
+            }
+        }
+        if (answers.isEmpty() || answers.stream().distinct().count() > 1) {
+            return Optional.empty();
+        }
+        return pods.stream().filter(p -> p.host.equals(answers.get(0)) || p.address.equals(answers.get(0))).findFirst();
+    }
+
+    /**
+     * Waits until the sentinels agree on a master that is a master, with both other pods its
+     * replicas in sync and every sentinel knowing the other two: a system ready for a fault.
+     */
+    Pod awaitHealthy(Duration within) {
+        await("a master that all three sentinels agree on, with two replicas in sync and three sentinels")
+                .atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(this::healthy);
+        return master().orElseThrow();
+    }
+
+    private boolean healthy() {
+        Optional<Pod> master = master();
+        if (master.isEmpty() || !master.get().replication("role").equals("master")) {
+            return false;
+        }
+        for (Pod pod : pods) {
+            if (pod != master.get() && !(pod.replication("role").equals("slave")
+                    && pod.replication("master_link_status").equals("up")
+                    && pod.replication("master_host").equals(master.get().host))) {
+                return false;
+            }
+            Cmd known = pod.sentinelCli("SENTINEL", "sentinels", PodSpec.MASTER_NAME);
+            if (known.exit() != 0 || known.output().lines().filter(l -> l.equals("name")).count() != COUNT - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits for the sentinels to name a master other than {@code old}, and returns it. */
+    Pod awaitFailoverFrom(Pod old, Duration within) {
+        await("the sentinels to promote a new master in place of " + old).atMost(within)
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> master().filter(m -> m != old && m.replication("role").equals("master")).isPresent());
+        return master().orElseThrow();
+    }
+
+    /** Waits until {@code pod} replicates {@code master}, its link up. */
+    void awaitReplicaOf(Pod pod, Pod master, Duration within) {
+        await(pod + " to come back as a replica of " + master).atMost(within)
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> pod.replication("role").equals("slave")
+                        && pod.replication("master_host").equals(master.host)
+                        && pod.replication("master_link_status").equals("up"));
+    }
+
+    @Override
+    public void close() {
+        killAll();
+        network.destroy();
+    }
+}

@@ -5,7 +5,11 @@
 #                           set is busy, not stuck, and a restart would only start the load over.
 #   redis-probe.sh ready    The master answers. A replica is ready only while its link to the master
 #                           is up: until its first sync it would serve an empty or stale count, so
-#                           the read Service must not send it clients.
+#                           the read Service must not send it clients. In Sentinel mode too, a
+#                           master that refuses writes for want of replicas (NOREPLICAS) is ready:
+#                           its reads are right, and the read Service needs them most then.
+#   redis-probe.sh sentinel The sentinel beside Redis (sentinel-start.sh) answers PING on
+#                           REDIS_SENTINEL_PORT [26379].
 #
 # redis-cli takes the password from REDISCLI_AUTH, never from its command line; with a wrong one,
 # every mode fails. Without -e, redis-cli fails only when it cannot connect: each mode judges the
@@ -39,5 +43,9 @@ case $mode in
       *) fail "$reply" ;;
     esac
     ;;
-  *) fail "usage: redis-probe.sh started|live|ready" ;;
+  sentinel)
+    reply=$(redis-cli -p "${REDIS_SENTINEL_PORT:-26379}" ping)
+    [ "$reply" = PONG ] || fail "$reply"
+    ;;
+  *) fail "usage: redis-probe.sh started|live|ready|sentinel" ;;
 esac

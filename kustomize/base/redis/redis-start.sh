@@ -1,11 +1,21 @@
 #!/bin/sh
-# Starts redis-server in the role that its StatefulSet ordinal gives it: redis-0 is the master and
-# every other pod replicates it. The redis container runs this as its command (from the
-# redis-scripts ConfigMap); deploy-tests runs it against local redis-server processes.
+# Starts redis-server in its role. The redis container runs this as its command (from the
+# redis-scripts ConfigMap); deploy-tests runs it against local redis-server processes. Two modes:
 #
-# The pod name alone decides the role, so a restarted pod always comes back in the same role and
+# Fixed (REDIS_SENTINEL_MASTER_NAME empty): the StatefulSet ordinal gives the role, redis-0 is the
+# master and every other pod replicates it. A restarted pod always comes back in the same role and
 # nothing has to elect a master. The price: writes stop while redis-0 is down, until Kubernetes
 # restarts it on its own volume.
+#
+# Sentinel (REDIS_SENTINEL_MASTER_NAME set, the sentinel component): the sentinels beside the pods
+# (sentinel-start.sh) say who the master is, and promote a replica when it is down. This pod asks
+# them, retrying while they start, and follows the answer: the master they name may be this pod or
+# another. No sentinel answers: it refuses to start (it cannot know whether a failover made another
+# pod the master), except the first start of a new system: ordinal 0 with nothing on its volume,
+# when no other Redis holds data either (the empty-master check below). Whatever master that
+# makes, it takes no write until a replica follows it (min-replicas-to-write is at least 1 in this
+# mode), and only the sentinels send it replicas. The same fencing makes a master cut off from its
+# replicas refuse writes before the sentinels promote another (sentinel-start.sh checks the lag).
 #
 # No silent wipe: if redis-0 finds no data on its volume (a lost or deleted volume), it asks the
 # replicas first. Were it to start empty while one of them holds keys, every replica would resync
@@ -13,9 +23,9 @@
 # until the volume is restored (docs/kubernetes.md, "Lost master volume") or the operator sets
 # REDIS_ALLOW_EMPTY_MASTER=true for a deliberate fresh start. The same from the other side, for
 # when redis-0 started before any replica could answer (after an outage of every pod): a replica
-# whose volume holds keys refuses to follow a master that holds none.
+# whose volume holds keys refuses to follow a master that holds none. Both checks hold in either mode.
 #
-# Needs only sh, uname, od, tr, sed, awk, getent, timeout, redis-server and redis-cli on the PATH,
+# Needs only sh, uname, od, tr, sed, awk, getent, timeout, sleep, redis-server and redis-cli on the PATH,
 # so it runs in the official redis image and in the sclorg one (openshift/). Environment, with the
 # in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required). redis-cli reads the same variable, so the probes
@@ -26,9 +36,9 @@
 #                       keeps it right when an overlay renames the system (base/kustomization.yaml)
 #   REDIS_MASTER_HOST   [<StatefulSet>-0.<headless Service>] the master's stable name
 #   REDIS_MASTER_PORT   [6379] the port of the master, and of the replicas that redis-0 asks
-#   REDIS_PEERS         [<StatefulSet>-1 to -16 .<headless Service>:<REDIS_MASTER_PORT>] the
-#                       replicas redis-0 asks when its volume is empty, as host:port; a host that
-#                       does not resolve is no pod (yet), and is skipped. none: ask no one
+#   REDIS_PEERS         [<StatefulSet>-0 to -16 but this pod .<headless Service>:<REDIS_MASTER_PORT>]
+#                       the other pods a master asks when its volume is empty, as host:port; a host
+#                       that does not resolve is no pod (yet), and is skipped. none: ask no one
 #   REDIS_ALLOW_EMPTY_MASTER  [false] true: redis-0 starts on an empty volume even while replicas
 #                       hold data, and replicas follow an empty master, dropping theirs. For a
 #                       deliberate fresh start only.
@@ -44,6 +54,18 @@
 #   REDIS_MIN_REPLICAS_TO_WRITE  [0] a master refuses writes (NOREPLICAS) unless this many
 #                                replicas have answered within REDIS_MIN_REPLICAS_MAX_LAG; 0 never
 #   REDIS_MIN_REPLICAS_MAX_LAG   [10] seconds
+# Sentinel mode:
+#   REDIS_SENTINEL_MASTER_NAME   [empty] the name the sentinels give the master; empty: fixed mode
+#   REDIS_SENTINEL_PORT          [26379] the sentinels' port, for the default REDIS_SENTINELS
+#   REDIS_SENTINELS              [<StatefulSet>-0 to -2 .<headless Service>:<REDIS_SENTINEL_PORT>]
+#                                the sentinels to ask, as host:port, by spaces or commas; a host
+#                                that does not resolve is skipped
+#   REDIS_SENTINEL_WAIT_SECONDS  [30] how long to keep asking while no sentinel answers
+#   REDIS_ANNOUNCE_HOST          [<POD_NAME>.<headless Service>] the name this Redis gives the
+#                                sentinels and its master (replica-announce-ip), which the sentinels
+#                                then name it by; with REDIS_LISTEN_PORT, how this pod knows itself
+#                                in their answer
+#   REDIS_MIN_REPLICAS_TO_WRITE  at least 1 in this mode
 set -eu
 
 fail() {
@@ -78,7 +100,21 @@ min_replicas=${REDIS_MIN_REPLICAS_TO_WRITE:-0}
 max_lag=${REDIS_MIN_REPLICAS_MAX_LAG:-10}
 require_count REDIS_MIN_REPLICAS_TO_WRITE "$min_replicas"
 require_count REDIS_MIN_REPLICAS_MAX_LAG "$max_lag"
+listen_port=${REDIS_LISTEN_PORT:-6379}
+sentinel_name=${REDIS_SENTINEL_MASTER_NAME:-}
+announce_host=${REDIS_ANNOUNCE_HOST:-$pod_name.$headless}
+sentinel_wait=${REDIS_SENTINEL_WAIT_SECONDS:-30}
+require_count REDIS_SENTINEL_WAIT_SECONDS "$sentinel_wait"
+if [ -n "$sentinel_name" ] && [ "$min_replicas" -lt 1 ]; then
+  min_replicas=1 # the fencing of the Sentinel mode
+fi
 allow_empty_master=${REDIS_ALLOW_EMPTY_MASTER:-false}
+sentinel_hint=
+if [ -n "$sentinel_name" ]; then
+  sentinel_hint=" Left as it is, the sentinels promote a replica that has the data, and this pod then starts"
+  sentinel_hint="$sentinel_hint as its replica. To replace a master's volume on purpose, fail over first"
+  sentinel_hint="$sentinel_hint (docs/kubernetes.md, \"Planned master maintenance\")."
+fi
 case $allow_empty_master in
   true | false) ;;
   *) fail "REDIS_ALLOW_EMPTY_MASTER must be true or false, not '$allow_empty_master'" ;;
@@ -90,7 +126,7 @@ password="\"$(printf '%s' "$REDISCLI_AUTH" | od -An -v -tx1 | tr -d ' \n' | sed 
 
 umask 077 # the file holds the password: owner only
 {
-  echo "port ${REDIS_LISTEN_PORT:-6379}"
+  echo "port $listen_port"
   echo "bind ${REDIS_BIND:-* -::*}"
   echo "dir $data_dir"
   # Every write goes to the append-only file on the volume; "always" flushes it to disk before
@@ -109,9 +145,9 @@ umask 077 # the file holds the password: owner only
     # Refuse writes when full rather than silently evict the count.
     echo "maxmemory-policy noeviction"
   fi
-  if [ "$ordinal" -ne 0 ]; then
-    echo "replicaof $master_host $master_port"
-    echo "replica-read-only yes"
+  if [ -n "$sentinel_name" ]; then
+    # The sentinels reach this Redis by its stable name, not the pod's address of the day.
+    echo "replica-announce-ip $announce_host"
   fi
 } >"$conf"
 
@@ -156,9 +192,9 @@ refuse_empty_master_while_replicas_hold_data() {
     peers=$REDIS_PEERS
   else
     peers=
-    i=1
+    i=0
     while [ "$i" -le 16 ]; do
-      peers="$peers $statefulset-$i.$headless:$master_port"
+      [ "$i" -eq "$ordinal" ] || peers="$peers $statefulset-$i.$headless:$master_port"
       i=$((i + 1))
     done
   fi
@@ -173,18 +209,73 @@ refuse_empty_master_while_replicas_hold_data() {
         fail "$pod_name has no data on its volume ($data_dir), but the replica $host holds $keys keys or more." \
           "Started empty, it would make every replica drop its copy. Restore the master's data from a" \
           "replica (docs/kubernetes.md, \"Lost master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true" \
-          "to start empty on purpose."
+          "to start empty on purpose.$sentinel_hint"
         ;;
       *'# Keyspace'*) ;;
       *)
         fail "$pod_name has no data on its volume ($data_dir), and the replica $host cannot say whether" \
-          "it holds any: $reply. Bring it back, or set REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose."
+          "it holds any: $reply. Bring it back, or set REDIS_ALLOW_EMPTY_MASTER=true to start empty on purpose.$sentinel_hint"
         ;;
     esac
   done
 }
 
-if [ "$ordinal" -eq 0 ]; then
+# "host port" of the master that the sentinels name, asking each of REDIS_SENTINELS that
+# resolves, for up to REDIS_SENTINEL_WAIT_SECONDS; nothing if none answers. When they disagree,
+# the answer with the highest config epoch wins: that is the configuration of the latest failover,
+# the one every sentinel adopts as soon as it hears of it (a sentinel that has not yet is behind,
+# however many share its view); among equal epochs, the most sentinels. A master in the middle of
+# a failover is no answer yet: started now as the master, this pod would take writes with replicas
+# that are about to follow the promoted one.
+master_by_sentinels() {
+  sentinels=${REDIS_SENTINELS:-}
+  if [ -z "$sentinels" ]; then
+    for i in 0 1 2; do
+      sentinels="$sentinels $statefulset-$i.$headless:${REDIS_SENTINEL_PORT:-26379}"
+    done
+  fi
+  waited=0
+  while :; do
+    answer=$(for sentinel in $(echo "$sentinels" | tr ',' ' '); do
+      getent hosts "${sentinel%:*}" >/dev/null 2>&1 || continue
+      # SENTINEL MASTER answers name, value, name, value...: the epoch and address in one reply.
+      timeout 5 redis-cli -h "${sentinel%:*}" -p "${sentinel##*:}" sentinel master "$sentinel_name" 2>/dev/null |
+        awk 'NR % 2 { key = $0; next } { v[key] = $0 }
+          END { if (v["ip"] != "" && v["flags"] !~ /failover_in_progress/) print v["config-epoch"] + 0, v["ip"], v["port"] }' || true
+    done | awk '{ n[$0]++ }
+      END { for (a in n) { split(a, f, " "); if (best == "" || f[1] + 0 > e || (f[1] + 0 == e && n[a] > c)) { best = a; e = f[1] + 0; c = n[a] } }
+        if (best != "") { split(best, f, " "); print f[2], f[3] } }')
+    if [ -n "$answer" ] || [ "$waited" -ge "$sentinel_wait" ]; then
+      echo "$answer"
+      return 0
+    fi
+    [ "$waited" -gt 0 ] || echo "redis-start: no sentinel answers yet; asking again for $sentinel_wait s" >&2
+    waited=$((waited + 1))
+    sleep 1
+  done
+}
+
+# The role: "host port" of the master to follow, or nothing to be the master.
+if [ -z "$sentinel_name" ]; then
+  master="$master_host $master_port"
+  [ "$ordinal" -ne 0 ] || master=
+else
+  master=$(master_by_sentinels)
+  if [ -z "$master" ]; then
+    if [ "$ordinal" -ne 0 ] || ! has_no_data; then
+      fail "no sentinel of $sentinel_name answered within $sentinel_wait s, so $pod_name cannot know which pod is" \
+        "the master now: started on its own, it could split the system in two. It starts once a sentinel" \
+        "answers (they run beside the Redis pods, in the sentinel container). If every sentinel has lost its" \
+        "configuration, see docs/kubernetes.md, \"Recovery from a total loss\"."
+    fi
+    echo "redis-start: no sentinel answers, and $pod_name, ordinal 0, has no data: the first start of a new" \
+      "system (unless another pod holds data, checked next)" >&2
+  elif [ "$master" = "$announce_host $listen_port" ]; then
+    master=
+  fi
+fi
+
+if [ -z "$master" ]; then
   if has_no_data; then
     if [ "$allow_empty_master" = true ]; then
       echo "redis-start: $pod_name starts empty (REDIS_ALLOW_EMPTY_MASTER=true): replicas drop their data" >&2
@@ -194,6 +285,8 @@ if [ "$ordinal" -eq 0 ]; then
   fi
   echo "redis-start: $pod_name starts as the master" >&2
 else
+  master_host=${master% *}
+  master_port=${master##* }
   if [ "$allow_empty_master" = false ] && ! has_no_data; then
     master_keys=$(keys_on "$master_host" "$master_port")
     if [ "$master_keys" = 0 ]; then
@@ -202,9 +295,14 @@ else
       [ "$own_keys" -eq 0 ] ||
         fail "$pod_name holds $own_keys keys, but its master $master_host holds none: following it, it" \
           "would drop them. Restore the master's data from this replica (docs/kubernetes.md, \"Lost" \
-          "master volume\"), or set REDIS_ALLOW_EMPTY_MASTER=true if the master is empty on purpose."
+          "master volume\"; with Sentinel, \"Recovery from a total loss\"), or set" \
+          "REDIS_ALLOW_EMPTY_MASTER=true if the master is empty on purpose."
     fi
   fi
-  echo "redis-start: $pod_name starts as a replica of $master_host" >&2
+  {
+    echo "replicaof $master_host $master_port"
+    echo "replica-read-only yes"
+  } >>"$conf"
+  echo "redis-start: $pod_name starts as a replica of $master_host:$master_port" >&2
 fi
 exec redis-server "$conf"

@@ -23,19 +23,25 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A redis-server started on 127.0.0.1 by the StatefulSet's redis-start.sh, as pod {@code redis-N}
- * starts it. The server is {@code $REDIS_SERVER} (or {@code -Dcounter.redis-server}), else the
- * {@code redis-server} on the PATH: the Redis version the manifests deploy ({@link #version()}).
- * Closing it stops the server; servers left running when the JVM exits are stopped then.
+ * starts it, or a sentinel started by the sentinel component's sentinel-start.sh, as the sidecar
+ * of that pod starts it. The server is {@code $REDIS_SERVER} (or {@code -Dcounter.redis-server}),
+ * else the {@code redis-server} on the PATH: the Redis version the manifests deploy
+ * ({@link #version()}). Each pod has a directory of its own under the test's, its volume in
+ * {@code data}. Closing it stops the server; servers left running when the JVM exits are stopped then.
  */
 final class RedisPod implements AutoCloseable {
 
     static final Path SCRIPTS = Repository.KUSTOMIZE.resolve("base/redis");
+    static final Path SENTINEL_SCRIPT = Repository.KUSTOMIZE.resolve("components/sentinel/sentinel-start.sh");
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final int CALL_TIMEOUT_MILLIS = 2000;
 
-    /** The ports these tests may use: loopback only, in a range no other test of the project takes. */
-    private static final int FIRST_PORT = 16400;
-    private static final int LAST_PORT = 16499;
+    /**
+     * The ports these tests may use: loopback only, in a range no other test of the project takes.
+     * The tests of this module run one at a time, each releasing its ports when it ends.
+     */
+    private static final int FIRST_PORT = 16420;
+    private static final int LAST_PORT = 16449;
     private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -81,44 +87,83 @@ final class RedisPod implements AutoCloseable {
      * @param extraEnvironment more variables for the script, such as the master's address
      */
     static RedisPod start(Path workDir, String podName, int port, String password, Map<String, String> extraEnvironment) {
-        RedisPod redis = launch(workDir, podName, port, password, extraEnvironment);
-        await(podName + " answering PING on port " + port).atMost(STARTUP).until(redis::answersPing);
-        return redis;
+        return launch(workDir, podName, port, password, extraEnvironment).answering();
     }
 
     /** Runs redis-start.sh, and its result if it exits within the startup time instead of serving. */
     static Repository.Result startExpectingRefusal(Path workDir, String podName, int port, String password,
             Map<String, String> extraEnvironment) {
-        RedisPod redis = launch(workDir, podName, port, password, extraEnvironment);
-        try {
-            if (!redis.process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
-                redis.close();
-                return fail(podName + " started instead of refusing:\n" + redis.log());
-            }
-            return new Repository.Result(java.util.List.of("redis-start.sh"), redis.process.exitValue(), "", redis.log());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            RUNNING.remove(redis.process);
-        }
+        return launch(workDir, podName, port, password, extraEnvironment).refusal();
     }
 
-    private static RedisPod launch(Path workDir, String podName, int port, String password,
+    /** Runs redis-start.sh as {@link #start} does, but returns at once: {@link #answering()} waits. */
+    static RedisPod launch(Path workDir, String podName, int port, String password,
+            Map<String, String> extraEnvironment) {
+        return launch(SCRIPTS.resolve("redis-start.sh"), workDir.resolve(podName), "redis.log", port, password,
+                environment(podName, port, password, workDir.resolve(podName)), extraEnvironment);
+    }
+
+    /**
+     * Runs sentinel-start.sh as the sentinel container of pod {@code podName} would, announcing
+     * 127.0.0.1 and keeping its config on the pod's volume, and returns at once.
+     */
+    static RedisPod launchSentinel(Path workDir, String podName, int port, String password,
             Map<String, String> extraEnvironment) {
         Path podDir = workDir.resolve(podName);
-        Path log = podDir.resolve("redis.log");
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PATH", path());
+        environment.put("POD_NAME", podName);
+        environment.put("REDISCLI_AUTH", password);
+        environment.put("REDIS_SENTINEL_PORT", String.valueOf(port));
+        environment.put("REDIS_BIND", "127.0.0.1");
+        environment.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
+        environment.put("SENTINEL_CONF_FILE", sentinelConf(podDir).toString());
+        return launch(SENTINEL_SCRIPT, podDir, "sentinel.log", port, password, environment, extraEnvironment);
+    }
+
+    /** Where the sentinel of a pod keeps its config: on the pod's volume. */
+    static Path sentinelConf(Path podDir) {
+        return podDir.resolve("data/sentinel/sentinel.conf");
+    }
+
+    private static RedisPod launch(Path script, Path podDir, String logName, int port, String password,
+            Map<String, String> environment, Map<String, String> extraEnvironment) {
+        Path log = podDir.resolve(logName);
         try {
             Files.createDirectories(podDir.resolve("data"));
-            ProcessBuilder builder = new ProcessBuilder("sh", SCRIPTS.resolve("redis-start.sh").toString())
+            ProcessBuilder builder = new ProcessBuilder("sh", script.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().putAll(environment(podName, port, password, podDir));
+            builder.environment().putAll(environment);
             builder.environment().putAll(extraEnvironment);
             RedisPod redis = new RedisPod(builder.start(), port, password, log);
             RUNNING.add(redis.process);
             return redis;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + podName, e);
+            throw new UncheckedIOException("Cannot start " + script.getFileName() + " in " + podDir, e);
+        }
+    }
+
+    /** Waits until the server answers PING, or fails if its script exits first. */
+    RedisPod answering() {
+        await(log.getParent().getFileName() + " answering PING on port " + port).atMost(STARTUP)
+                .until(this::answersPing);
+        return this;
+    }
+
+    /** The result of the script, which must exit within the startup time instead of serving. */
+    Repository.Result refusal() {
+        try {
+            if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+                close();
+                return fail(log.getParent().getFileName() + " started instead of refusing:\n" + log());
+            }
+            return new Repository.Result(java.util.List.of(log.getFileName().toString()), process.exitValue(), "",
+                    log());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            RUNNING.remove(process);
         }
     }
 
@@ -130,6 +175,7 @@ final class RedisPod implements AutoCloseable {
         environment.put("REDISCLI_AUTH", password);
         environment.put("REDIS_LISTEN_PORT", String.valueOf(port));
         environment.put("REDIS_BIND", "127.0.0.1");
+        environment.put("REDIS_ANNOUNCE_HOST", "127.0.0.1");
         environment.put("REDIS_DATA_DIR", podDir.resolve("data").toString());
         environment.put("REDIS_CONF_FILE", podDir.resolve("redis.conf").toString());
         // No replicas to ask by default: the in-cluster names would go to DNS. Tests that need
@@ -143,7 +189,12 @@ final class RedisPod implements AutoCloseable {
         return serverDirectory() + ":" + System.getenv("PATH");
     }
 
-    /** A free port in 16400-16499 on 127.0.0.1, not handed out before in this run. */
+    /** Makes every port handed out free to hand out again: for the end of a test, once its servers are stopped. */
+    static void releasePorts() {
+        PORTS_HANDED_OUT.clear();
+    }
+
+    /** A free port in 16420-16449 on 127.0.0.1, not handed out since the last {@link #releasePorts()}. */
     static int freePort() {
         for (int port = FIRST_PORT; port <= LAST_PORT; port++) {
             if (!PORTS_HANDED_OUT.contains(port) && isFree(port) && PORTS_HANDED_OUT.add(port)) {

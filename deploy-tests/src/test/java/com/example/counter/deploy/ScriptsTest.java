@@ -33,7 +33,7 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The shell scripts pass shellcheck, and the scripts the Redis StatefulSet runs work, run for real:
  * redis-start.sh for ordinals 0 and 1 against redis-server processes (on 127.0.0.1, ports
- * 16400-16499), and redis-probe.sh in each mode.
+ * 16420-16449), and redis-probe.sh in each mode. {@link SentinelScriptsTest} tests the Sentinel mode.
  */
 class ScriptsTest {
 
@@ -49,6 +49,7 @@ class ScriptsTest {
     @AfterEach
     void stopEveryServerStarted() {
         started.forEach(RedisPod::close);
+        RedisPod.releasePorts();
     }
 
     static Stream<Path> scripts() {
@@ -58,7 +59,8 @@ class ScriptsTest {
 
     @Test
     void theSmokeTestTheRedisScriptsTheTemplateGeneratorAndTheBenchmarkAreLinted() {
-        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "smoke-test.sh"), scripts()
+        assertEquals(List.of("generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "sentinel-start.sh",
+                "smoke-test.sh"), scripts()
                 .map(script -> script.getFileName().toString()).sorted().toList());
     }
 

@@ -1,12 +1,16 @@
 package com.example.counter.db;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.Dependent;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import redis.clients.jedis.HostAndPort;
 
 /**
  * Where the count lives and how to reach it: every {@code counter.*} setting of this module, bound
@@ -18,9 +22,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Dependent
 public class CountDBConfig {
 
-    /** The master: every increment goes here. */
+    /**
+     * The master: every increment goes here. In Sentinel mode only its scheme (TLS or not) and
+     * database count: the sentinels say where the master is.
+     */
     @ConfigProperty(name = "redis.write-uri")
     String writeUri;
+
+    /** Empty: the master is the fixed write-uri. Set: the master the sentinels know by this name. */
+    @ConfigProperty(name = "redis.sentinel.master-name")
+    Optional<String> sentinelMasterName = Optional.empty();
+
+    /** The sentinels to ask, {@code host:port,host:port,...}; required with a master name. */
+    @ConfigProperty(name = "redis.sentinel.nodes")
+    Optional<String> sentinelNodes = Optional.empty();
 
     /** The read endpoint (in Kubernetes, the Service over all Redis pods). */
     @ConfigProperty(name = "redis.read-uri")
@@ -73,6 +88,9 @@ public class CountDBConfig {
     public CountDBConfig validate() {
         write();
         read();
+        Set<HostAndPort> sentinels = sentinels();
+        require(sentinelMaster().isEmpty() || !sentinels.isEmpty(), "redis.sentinel.nodes", "",
+                "must name the sentinels (host:port,host:port,...) when counter.redis.sentinel.master-name is set");
         require(timeoutMillis > 0, "redis.timeout", timeoutMillis, "must be a positive number of milliseconds");
         require(poolMaxTotal >= 1, "redis.pool.max-total", poolMaxTotal, "must be at least 1");
         require(poolMinIdle >= 0 && poolMinIdle <= poolMaxTotal, "redis.pool.min-idle", poolMinIdle,
@@ -109,6 +127,37 @@ public class CountDBConfig {
         return RedisEndpoint.parse("counter.redis.read-uri", readUri);
     }
 
+    /** The name of the master the sentinels watch, when the sentinels say where the master is. */
+    public Optional<String> sentinelMaster() {
+        return sentinelMasterName.map(String::trim).filter(name -> !name.isEmpty());
+    }
+
+    /** The sentinels of {@code counter.redis.sentinel.nodes}, in the order given. */
+    Set<HostAndPort> sentinels() {
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        String value = sentinelNodes.orElse("");
+        for (String node : value.split(",")) {
+            if (!node.isBlank()) {
+                nodes.add(sentinel(value, node.trim()));
+            }
+        }
+        return nodes;
+    }
+
+    private static HostAndPort sentinel(String value, String node) {
+        int colon = node.lastIndexOf(':');
+        String why = "'" + node + "' is not host:port";
+        require(colon > 0 && colon < node.length() - 1, "redis.sentinel.nodes", value, why);
+        int port;
+        try {
+            port = Integer.parseInt(node.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw invalid("counter.redis.sentinel.nodes", value, why);
+        }
+        require(port >= 1 && port <= 65535, "redis.sentinel.nodes", value, "'" + node + "': the port must be 1-65535");
+        return new HostAndPort(node.substring(0, colon), port);
+    }
+
     String password() {
         return password.orElse("");
     }
@@ -123,7 +172,10 @@ public class CountDBConfig {
 
     @Override
     public String toString() {
-        return "write=" + write() + ", read=" + read() + ", auth=" + (password().isEmpty() ? "none" : "password")
+        String writes = sentinelMaster()
+                .map(name -> "sentinel master '" + name + "' via " + sentinels())
+                .orElseGet(() -> write().toString());
+        return "write=" + writes + ", read=" + read() + ", auth=" + (password().isEmpty() ? "none" : "password")
                 + ", timeout=" + timeoutMillis + "ms, pool=" + poolMinIdle + ".." + poolMaxTotal
                 + ", read-cache=" + (readCache ? "tracked" : "off") + ", read-fallback-interval=" + readFallbackMillis
                 + "ms, write.min-replicas=" + writeMinReplicas

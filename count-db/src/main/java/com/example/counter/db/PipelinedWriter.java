@@ -62,8 +62,11 @@ final class PipelinedWriter implements AutoCloseable {
             reply = command.apply(pipeline);
         }
 
-        /** Its own reply (or Redis's refusal of this one command), unless the batch was not replicated. */
-        void answer(RuntimeException notReplicated) {
+        /**
+         * Its own reply (or Redis's refusal of this one command), unless the batch was not
+         * replicated; returns the refusal, if Redis refused it.
+         */
+        RuntimeException answer(RuntimeException notReplicated) {
             try {
                 T value = reply.get();
                 if (notReplicated == null) {
@@ -71,8 +74,10 @@ final class PipelinedWriter implements AutoCloseable {
                 } else {
                     answer.completeExceptionally(notReplicated);
                 }
+                return null;
             } catch (RuntimeException refused) {
                 answer.completeExceptionally(refused);
+                return refused;
             }
         }
     }
@@ -161,7 +166,17 @@ final class PipelinedWriter implements AutoCloseable {
             batch.forEach(write -> write.answer.completeExceptionally(e));
             return;
         }
-        batch.forEach(write -> write.answer(notReplicated));
+        JedisException notAMaster = null;
+        for (Write<?> write : batch) {
+            if (write.answer(notReplicated) instanceof JedisException refused && RedisFailures.notAWritableMaster(refused)) {
+                notAMaster = refused;
+            }
+        }
+        if (notAMaster != null) {
+            // Here, once, before the next batch borrows a connection: in Sentinel mode this makes
+            // the next batch ask the sentinels where the master is now.
+            master.failure(notAMaster);
+        }
     }
 
     /** Why the batch must not be acknowledged, or null when enough replicas have it. */

@@ -21,7 +21,8 @@ final class RedisFailures {
     private RedisFailures() {
     }
 
-    static RuntimeException translate(RedisEndpoint endpoint, JedisException e) {
+    /** @param endpoint names the server in the message (its toString) */
+    static RuntimeException translate(Object endpoint, JedisException e) {
         if (isTransient(e)) {
             return new CountDBUnavailableException("Redis at " + endpoint + " is unavailable: " + kind(e), e);
         }
@@ -37,6 +38,19 @@ final class RedisFailures {
         }
         // Pool exhausted, protocol errors and the like: the server may well answer next time.
         return true;
+    }
+
+    /**
+     * Whether the server refused a write because it is not a master ({@code READONLY}: demoted
+     * after a failover) or a master that lost its replicas ({@code NOREPLICAS}: with
+     * {@code min-replicas-to-write}, an old master cut off from the others).
+     */
+    static boolean notAWritableMaster(JedisException e) {
+        if (!(e instanceof JedisDataException)) {
+            return false;
+        }
+        String code = errorCode(e.getMessage());
+        return code.equals("READONLY") || code.equals("NOREPLICAS");
     }
 
     /** Whether the connection broke (closed, reset, refused), as against Redis refusing the command. */

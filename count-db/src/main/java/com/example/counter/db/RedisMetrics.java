@@ -66,7 +66,8 @@ public class RedisMetrics implements RedisMonitor {
     }
 
     @Override
-    public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
+    public void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos,
+            Outcome outcome) {
         durations.get(endpoint).get(outcome).update(Duration.ofNanos(nanos));
     }
 

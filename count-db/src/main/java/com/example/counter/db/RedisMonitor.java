@@ -29,7 +29,8 @@ public interface RedisMonitor {
 
     RedisMonitor NONE = new RedisMonitor() {
         @Override
-        public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
+        public void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos,
+                Outcome outcome) {
         }
 
         @Override
@@ -44,8 +45,11 @@ public interface RedisMonitor {
     /**
      * One Redis command (or one connection's commands, such as INCR with WAIT) took this long. The
      * operation is the command's name (GET, INCR, EVALSHA), as OpenTelemetry's db.operation.name.
+     *
+     * @param server the server it went to, null while none is known (in Sentinel mode, before a
+     *     sentinel named the master)
      */
-    void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome);
+    void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos, Outcome outcome);
 
     /** Reads went from the read endpoint to the master. */
     void readFallbackStarted();

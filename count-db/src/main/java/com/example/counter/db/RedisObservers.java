@@ -24,9 +24,10 @@ public class RedisObservers implements RedisMonitor {
     }
 
     @Override
-    public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
-        metrics.commandCompleted(endpoint, operation, nanos, outcome);
-        traces.commandCompleted(endpoint, operation, nanos, outcome);
+    public void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos,
+            Outcome outcome) {
+        metrics.commandCompleted(endpoint, server, operation, nanos, outcome);
+        traces.commandCompleted(endpoint, server, operation, nanos, outcome);
     }
 
     @Override

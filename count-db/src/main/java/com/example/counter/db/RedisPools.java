@@ -12,9 +12,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The application's two Redis clients, for its whole life: one for the master (commands, sent in
- * batches by its {@link PipelinedWriter}) and one for the read endpoint (queries). Made while the
+ * batches by its {@link PipelinedWriter}) and one for the read endpoint (queries). The master is
+ * {@code counter.redis.write-uri}, or with {@code counter.redis.sentinel.master-name} the master the
+ * sentinels name ({@link SentinelMaster}, which asks them on first use, not here). Made while the
  * application starts, so that a bad setting stops the deployment with a message naming it; closed
- * when it stops.
+ * when it stops (the sentinel listeners too).
  */
 @ApplicationScoped
 public class RedisPools implements AutoCloseable {
@@ -33,7 +35,9 @@ public class RedisPools implements AutoCloseable {
     @Inject
     public RedisPools(@ConfigProperties CountDBConfig config, RedisMonitor monitor) {
         config.validate();
-        this.master = new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor, false);
+        this.master = config.sentinelMaster().isPresent()
+                ? RedisPool.sentinelMaster(config, monitor)
+                : new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor, false);
         this.writes = new PipelinedWriter(master, config.writeMinReplicas, config.writeWaitMillis);
         // Half the time for the read endpoint, so that a read that falls back to the master after
         // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).

@@ -1,18 +1,16 @@
 package com.example.counter.db;
 
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperties;
-
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,7 +18,8 @@ import io.opentelemetry.api.trace.Tracer;
 
 /**
  * Each Redis command as an OpenTelemetry client span, a child of the request's server span, with
- * the database attributes of OpenTelemetry's semantic conventions: which Redis, which command,
+ * the database attributes of OpenTelemetry's semantic conventions: which Redis (in Sentinel mode,
+ * the master the client followed when the command ran), which command,
  * never its arguments (an Idempotency-Key is the client's data) and never the password.
  *
  * <p>The span is made when the command has completed, with the start time it had: the clients
@@ -44,35 +43,36 @@ public class RedisTraces implements RedisMonitor {
     @Inject
     Tracer tracer;
 
-    @Inject
-    @ConfigProperties
-    CountDBConfig config;
-
-    private final Map<Endpoint, Attributes> attributes = new EnumMap<>(Endpoint.class);
-
-    @PostConstruct
-    void describeEndpoints() {
-        attributes.put(Endpoint.WRITE, describe(Endpoint.WRITE, config.write()));
-        attributes.put(Endpoint.READ, describe(Endpoint.READ, config.read()));
+    /** What a span says of where its command went; few (two endpoints, and each master after a failover). */
+    private record Target(Endpoint role, RedisEndpoint server) {
     }
 
-    private static Attributes describe(Endpoint role, RedisEndpoint endpoint) {
-        return Attributes.builder()
+    private final Map<Target, Attributes> attributes = new ConcurrentHashMap<>();
+
+    /**
+     * Made once per endpoint and server. Without a server (in Sentinel mode, before a sentinel
+     * named the master) the span has no server.address and server.port.
+     */
+    private static Attributes describe(Target target) {
+        AttributesBuilder attributes = Attributes.builder()
                 .put(DB_SYSTEM, "redis")
-                .put(DB_NAMESPACE, Integer.toString(endpoint.database()))
-                .put(SERVER_ADDRESS, endpoint.host())
-                .put(SERVER_PORT, (long) endpoint.port())
-                .put(ENDPOINT, role.label())
-                .build();
+                .put(ENDPOINT, target.role().label());
+        if (target.server() != null) {
+            attributes.put(DB_NAMESPACE, Integer.toString(target.server().database()))
+                    .put(SERVER_ADDRESS, target.server().host())
+                    .put(SERVER_PORT, (long) target.server().port());
+        }
+        return attributes.build();
     }
 
     @Override
-    public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
+    public void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos,
+            Outcome outcome) {
         Instant end = Instant.now();
         Span span = tracer.spanBuilder(operation)
                 .setSpanKind(SpanKind.CLIENT)
                 .setStartTimestamp(end.minusNanos(nanos))
-                .setAllAttributes(attributes.get(endpoint))
+                .setAllAttributes(attributes.computeIfAbsent(new Target(endpoint, server), RedisTraces::describe))
                 .setAttribute(DB_OPERATION, operation)
                 .startSpan();
         if (outcome != Outcome.SUCCESS) {

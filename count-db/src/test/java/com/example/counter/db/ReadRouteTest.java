@@ -22,7 +22,7 @@ class ReadRouteTest {
     private final AtomicInteger recoveries = new AtomicInteger();
     private final ReadRoute route = new ReadRoute(pools, Duration.ofSeconds(5), clock, new RedisMonitor() {
         @Override
-        public void commandCompleted(Endpoint endpoint, String operation, long nanos, Outcome outcome) {
+        public void commandCompleted(Endpoint endpoint, RedisEndpoint server, String operation, long nanos, Outcome outcome) {
         }
 
         @Override

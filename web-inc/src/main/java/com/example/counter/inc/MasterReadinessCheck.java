@@ -22,12 +22,17 @@ import redis.clients.jedis.UnifiedJedis;
  * Ready while the master answers, is a master (a replica there, after a failover or with a wrong
  * URI, would refuse every increment with READONLY) and has loaded its data (LOADING after a
  * restart), and not for a circuit-breaker delay after requests failed for lack of Redis
- * enough to open the circuit breaker ({@link CircuitBreakerWatch}). Never part of liveness: a
- * Redis outage makes pods unready, it does not restart them.
+ * enough to open the circuit breaker ({@link CircuitBreakerWatch}). In Sentinel mode the master is
+ * the one the sentinels name: not ready while no sentinel answers (the error says so), and a
+ * replica found there makes the client ask the sentinels again, since an unready pod gets no
+ * increments whose READONLY would. Never part of liveness: a Redis outage makes pods unready, it
+ * does not restart them.
  */
 @Readiness
 @ApplicationScoped
 public class MasterReadinessCheck implements HealthCheck {
+
+    private static final String NOT_A_MASTER = "the write endpoint is a ";
 
     @Inject
     RedisPools redis;
@@ -38,27 +43,39 @@ public class MasterReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         RedisPool master = redis.master();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
-                .withData("endpoint", master.endpoint().toString())
-                .withData("pool-active", redis.activeConnections());
         Optional<Instant> breakerOpen = breaker.openSince();
-        if (breakerOpen.isPresent()) {
-            return response.down().withData("error", "circuit breaker open since " + breakerOpen.get()).build();
-        }
         Optional<String> refusal;
-        try {
-            refusal = master.ping().or(() -> whyNoWrites(master.call("INFO", UnifiedJedis::info)));
-        } catch (CountDBUnavailableException e) {
-            refusal = Optional.of(e.getMessage());
+        if (breakerOpen.isPresent()) {
+            refusal = Optional.of("circuit breaker open since " + breakerOpen.get());
+        } else {
+            refusal = check(master);
         }
+        // After the check: in Sentinel mode it may have learnt where the master is.
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("redis-write")
+                .withData("endpoint", master.endpoint())
+                .withData("pool-active", redis.activeConnections());
         return refusal.isEmpty() ? response.up().build() : response.down().withData("error", refusal.get()).build();
+    }
+
+    /** Why the master cannot take increments now, if it cannot. */
+    private static Optional<String> check(RedisPool master) {
+        try {
+            Optional<String> refusal = master.ping().or(() -> whyNoWrites(master.call("INFO", UnifiedJedis::info)));
+            if (refusal.isPresent() && refusal.get().startsWith(NOT_A_MASTER)) {
+                // A demoted master: the next check (and write) connects to the current one.
+                master.reconnect();
+            }
+            return refusal;
+        } catch (CountDBUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Why a server with this INFO cannot take increments now, if it cannot. */
     static Optional<String> whyNoWrites(String info) {
         String role = field(info, "role");
         if (!"master".equals(role)) {
-            return Optional.of("the write endpoint is a " + role + ", not a master");
+            return Optional.of(NOT_A_MASTER + role + ", not a master");
         }
         if ("1".equals(field(info, "loading"))) {
             return Optional.of("the write endpoint is still loading its data");

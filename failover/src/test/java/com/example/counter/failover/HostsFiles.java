@@ -59,7 +59,9 @@ final class HostsFiles {
     }
 
     synchronized void write() {
-        StringBuilder text = new StringBuilder("127.0.0.1 localhost\n");
+        // The machine's own name too: with a hosts file, the JVM resolves nothing else, and Liberty
+        // looks its host up.
+        StringBuilder text = new StringBuilder("127.0.0.1 localhost " + Cmd.ok("uname", "-n") + "\n");
         names.forEach((name, address) -> {
             if (!hidden.contains(name)) {
                 text.append(address).append(' ').append(name).append('\n');

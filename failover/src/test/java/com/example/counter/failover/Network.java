@@ -92,8 +92,14 @@ final class Network {
             }
             Cmd.ok("ip", "netns", "del", ns);
         }
-        if (Cmd.run("ip", "link", "show", BRIDGE).exit() == 0) {
-            Cmd.ok("ip", "link", "del", BRIDGE);
+        // The kernel tears a deleted namespace down in the background, its veths with it: delete
+        // the root ends now, or the next create finds their names taken.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (List<String> left = links(); !left.isEmpty(); left = links()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the links " + left + " are still there 10 s after their removal");
+            }
+            left.forEach(link -> Cmd.run("ip", "link", "del", link));
         }
         try (Stream<Path> dirs = Files.exists(NETNS_ETC) ? Files.list(NETNS_ETC) : Stream.empty()) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList()) {
@@ -106,6 +112,11 @@ final class Network {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the namespaces' files under " + NETNS_ETC, e);
         }
+    }
+
+    private static List<String> links() {
+        return Cmd.ok("ip", "-o", "link", "show").lines()
+                .map(line -> line.split(": ")[1].split("@")[0]).filter(n -> n.startsWith(PREFIX)).toList();
     }
 
     private static void waitGone(long[] pids) {

@@ -98,6 +98,19 @@ final class Pod {
                 .map(l -> l.substring(field.length() + 1).strip()).findFirst().orElse("");
     }
 
+    /** What its sentinel says of the master ({@code SENTINEL MASTER}: flags, num-slaves, ...); empty if it cannot say. */
+    Map<String, String> sentinelMaster() {
+        Cmd reply = sentinelCli("SENTINEL", "MASTER", PodSpec.MASTER_NAME);
+        Map<String, String> fields = new java.util.HashMap<>();
+        if (reply.exit() == 0) {
+            List<String> lines = reply.output().lines().toList();
+            for (int i = 0; i + 1 < lines.size(); i += 2) {
+                fields.put(lines.get(i), lines.get(i + 1));
+            }
+        }
+        return fields;
+    }
+
     @Override
     public String toString() {
         return name;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,8 +89,12 @@ final class Pods implements AutoCloseable {
                     && pod.replication("master_host").equals(master.get().host))) {
                 return false;
             }
-            Cmd known = pod.sentinelCli("SENTINEL", "sentinels", PodSpec.MASTER_NAME);
-            if (known.exit() != 0 || known.output().lines().filter(l -> l.equals("name")).count() != COUNT - 1) {
+            // Each sentinel must know both replicas (it learns them from the master's INFO, every
+            // 10 s) and the other two sentinels: until then a failover cannot happen, and a fault
+            // injected then would test nothing but that.
+            Map<String, String> seen = pod.sentinelMaster();
+            if (!seen.getOrDefault("num-slaves", "").equals(Integer.toString(COUNT - 1))
+                    || !seen.getOrDefault("num-other-sentinels", "").equals(Integer.toString(COUNT - 1))) {
                 return false;
             }
         }

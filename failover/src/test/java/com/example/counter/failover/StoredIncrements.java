@@ -37,7 +37,8 @@ final class StoredIncrements {
             }
         });
         try (Jedis jedis = new Jedis(new HostAndPort(pod.address, Pod.REDIS_PORT),
-                DefaultJedisClientConfig.builder().password(password).socketTimeoutMillis(10_000).build())) {
+                DefaultJedisClientConfig.builder().password(password).socketTimeoutMillis(10_000)
+                        .serverDefaultProtocol().build())) {
             String stored = jedis.get(COUNT);
             long count = stored == null ? 0 : Long.parseLong(stored);
             long highest = acknowledged.values().stream().mapToLong(Long::longValue).max().orElse(0);

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -102,15 +101,9 @@ final class Network {
             left.forEach(link -> Cmd.run("ip", "link", "del", link));
         }
         try (Stream<Path> dirs = Files.exists(NETNS_ETC) ? Files.list(NETNS_ETC) : Stream.empty()) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList()) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(file);
-                    }
-                }
-            }
+            dirs.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList().forEach(Dirs::delete);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the namespaces' files under " + NETNS_ETC, e);
+            throw new UncheckedIOException("cannot list " + NETNS_ETC, e);
         }
     }
 

@@ -21,8 +21,10 @@ final class Pods implements AutoCloseable {
     final HostsFiles dns;
     private final List<Pod> pods = new ArrayList<>();
 
+    /** A new system in {@code dir}: whatever a run before left there (volumes, logs) is removed first. */
     Pods(Path dir, Path jvmHostsFile, PodSpec spec) {
         network.create();
+        Dirs.delete(dir);
         dns = new HostsFiles(COUNT, jvmHostsFile);
         dns.write();
         for (int i = 0; i < COUNT; i++) {

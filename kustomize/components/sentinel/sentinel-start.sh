@@ -11,7 +11,7 @@
 # system), <StatefulSet>-0. A sentinel that starts with an outdated master is corrected by the
 # others: the configuration of the highest failover epoch wins.
 #
-# Needs only sh, uname, od, tr, sed, getent, timeout, dirname, mv, redis-server and redis-cli, as
+# Needs only sh, uname, od, tr, sed, getent, timeout, dirname, mkdir, mv, redis-server and redis-cli, as
 # redis-start.sh. Environment, with the in-cluster default in brackets:
 #   REDISCLI_AUTH       the password (required): the sentinel's own (requirepass), the other
 #                       sentinels' (sentinel-pass) and Redis's (auth-pass); never on a command line
@@ -29,8 +29,9 @@
 #   REDIS_SENTINEL_FAILOVER_TIMEOUT_MS  [30000] how long a failover may take; a failed one is
 #                       tried again after twice this (Sentinel's default, 3 minutes, is long for
 #                       three pods on one network)
-#   REDIS_MIN_REPLICAS_MAX_LAG  [10] read only to check it against the down-after (the fencing of
-#                       redis-start.sh), in seconds
+#   REDIS_MIN_REPLICAS_MAX_LAG  [10, as redis-start.sh] the fencing of redis-start.sh, in seconds,
+#                       read to check it against the down-after: with 2 s added, it must not exceed
+#                       it (so the default 10 needs a down-after of 12000 ms, or a lag of 3 s or less)
 #   REDIS_BIND          [* -::*]
 #   SENTINEL_CONF_FILE  [/data/sentinel/sentinel.conf] on the pod's volume
 set -eu
@@ -43,9 +44,6 @@ require_count() {
   case $2 in
     '' | *[!0-9]*) fail "$1 must be a whole number, not '$2'" ;;
   esac
-}
-resolves() {
-  getent hosts "$1" >/dev/null 2>&1
 }
 
 [ -n "${REDISCLI_AUTH:-}" ] || fail "REDISCLI_AUTH must hold the Redis password"
@@ -84,7 +82,7 @@ master_the_others_monitor() {
   sentinels=${REDIS_SENTINELS:-$statefulset-0.$headless:$port $statefulset-1.$headless:$port $statefulset-2.$headless:$port}
   for sentinel in $(echo "$sentinels" | tr ',' ' '); do
     host=${sentinel%:*}
-    if [ "$sentinel" = "$announce_host:$port" ] || ! resolves "$host"; then continue; fi
+    if [ "$sentinel" = "$announce_host:$port" ] || ! getent hosts "$host" >/dev/null 2>&1; then continue; fi
     reply=$(timeout 5 redis-cli -h "$host" -p "${sentinel##*:}" sentinel get-master-addr-by-name "$name" 2>/dev/null) ||
       continue
     # shellcheck disable=SC2086 # two lines, host and port, into words
@@ -102,21 +100,18 @@ password="\"$(printf '%s' "$REDISCLI_AUTH" | od -An -v -tx1 | tr -d ' \n' | sed 
 umask 077 # the file holds the password: owner only (Sentinel keeps the mode when it rewrites it)
 mkdir -p "$(dirname "$conf")"
 monitored=
+source="as kept in $conf"
 if [ -f "$conf" ]; then
   monitored=$(sed -n "s/^sentinel monitor $name \([^ ]*\) \([0-9]*\) .*/\1 \2/p" "$conf")
 fi
-if [ -z "$monitored" ] || ! resolves "${monitored% *}"; then
-  # A first start, or a master that is gone (Sentinel cannot load a name that does not resolve).
-  kept=$monitored
+if [ -z "$monitored" ]; then
   monitored=$(master_the_others_monitor)
-  if [ -z "$monitored" ] && [ -z "$kept" ]; then
+  source="as the other sentinels say"
+  if [ -z "$monitored" ]; then
     monitored="$master_host $master_port"
-    echo "sentinel-start: no other sentinel answers: a new system, whose master is $master_host" >&2
+    source="as no other sentinel answers: a new system"
   fi
-  [ -n "$monitored" ] || fail "the master in $conf, ${kept% *}, does not resolve, and no other sentinel" \
-    "answers. It comes back when that pod or another sentinel is up again."
 fi
-resolves "${monitored% *}" || fail "the master ${monitored% *} does not resolve (yet)"
 {
   echo "port $port"
   echo "bind ${REDIS_BIND:-* -::*}"
@@ -134,25 +129,20 @@ resolves "${monitored% *}" || fail "the master ${monitored% *} does not resolve 
   # One replica resyncs at a time: the others keep serving reads.
   echo "sentinel parallel-syncs $name 1"
   if [ -f "$conf" ]; then
-    # What Sentinel wrote and keeps (id, epochs, known replicas and sentinels), without the
-    # settings above: Sentinel writes the passwords back unquoted, and a default-user line with
-    # the old password's hash. A known pod whose name does not resolve now is dropped (Sentinel
-    # would refuse the whole file); Sentinel finds it again once it is back.
+    # What Sentinel wrote and keeps (its id, the epochs, the replicas and sentinels it knows, by
+    # name: a pod that does not resolve now is kept, and found again once it is back), without the
+    # settings above. Sentinel writes the passwords back unquoted (and comments them out), and a
+    # default-user line with the hash of the password of the day.
     while IFS= read -r line; do
       case $line in
         '' | 'port '* | 'bind '* | 'dir '* | 'requirepass '* | 'user '* | '# ???'* | 'sentinel sentinel-pass '* | \
           'sentinel resolve-hostnames '* | 'sentinel announce-'* | 'sentinel monitor '* | 'sentinel auth-pass '* | \
           'sentinel down-after-milliseconds '* | 'sentinel failover-timeout '* | 'sentinel parallel-syncs '*) ;;
-        'sentinel known-'*)
-          # shellcheck disable=SC2086 # split into words on purpose: sentinel known-x name host port
-          set -f && set -- $line && set +f
-          if resolves "$4"; then printf '%s\n' "$line"; fi
-          ;;
         *) printf '%s\n' "$line" ;;
       esac
     done <"$conf"
   fi
 } >"$conf.new"
 mv "$conf.new" "$conf"
-echo "sentinel-start: monitoring $name at $monitored, quorum $quorum" >&2
+echo "sentinel-start: monitoring $name at ${monitored% *}:${monitored##* } ($source), quorum $quorum" >&2
 exec redis-server "$conf" --sentinel

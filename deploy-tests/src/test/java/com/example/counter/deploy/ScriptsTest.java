@@ -188,6 +188,8 @@ class ScriptsTest {
                 "a master without replicas took a write that no replica has");
         assertTrue(refused.getMessage().startsWith("NOREPLICAS"), refused.getMessage());
         assertNull(master.call(jedis -> jedis.get("count")), "the refused write was applied");
+        Repository.Result ready = master.probe("ready", PASSWORD);
+        assertTrue(ready.succeeded(), "a master without replicas still serves right reads: " + ready.describe());
 
         startReplicaOf(master);
         await("the master to take writes once its replica is in sync").atMost(SYNC).ignoreExceptions()
@@ -319,7 +321,8 @@ class ScriptsTest {
         "POD_NAME|redis|cannot read a StatefulSet ordinal",
         "REDIS_APPENDFSYNC|sometimes|REDIS_APPENDFSYNC must be always, everysec or no",
         "REDIS_MIN_REPLICAS_TO_WRITE|one|REDIS_MIN_REPLICAS_TO_WRITE must be a whole number",
-        "REDIS_ALLOW_EMPTY_MASTER|yes|REDIS_ALLOW_EMPTY_MASTER must be true or false"})
+        "REDIS_ALLOW_EMPTY_MASTER|yes|REDIS_ALLOW_EMPTY_MASTER must be true or false",
+        "REDIS_SENTINEL_WAIT_SECONDS|soon|REDIS_SENTINEL_WAIT_SECONDS must be a whole number"})
     void refusesAMissingOrMalformedSetting(String variable, String value, String message) {
         Map<String, String> environment = new HashMap<>(Map.of("POD_NAME", "redis-0", "REDISCLI_AUTH", PASSWORD));
         environment.put(variable, value);

@@ -30,7 +30,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * <li>a write whose caller stopped waiting before it was sent is never sent.</li>
  * </ul>
  * One thread, started by the first write, sends the batches one after the other, each on a
- * connection borrowed from the pool for it: while one batch is in Redis, the next one gathers.
+ * connection borrowed from the pool for it: while one batch is in Redis, the next one gathers. In
+ * Sentinel mode that is the pool of the master the sentinels named last, so the batch and its
+ * {@code WAIT} go to the same, current master; a batch that the master refused as no longer a
+ * writable master ({@code READONLY}, {@code NOREPLICAS}) makes the next one ask the sentinels
+ * again ({@link RedisPool#failure}).
  * Callers wait on their own thread, which also reports the write to the {@link RedisMonitor}.
  */
 final class PipelinedWriter implements AutoCloseable {

@@ -26,7 +26,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * The count as a Redis integer under one key ({@code counter.key}): {@code GET} from the read
  * endpoint (kept in memory while Redis's client-side caching vouches for it, see
  * {@link TrackingCache}), {@code INCR} (or the idempotent script) on the master, in pipelined
- * batches with the increments of concurrent requests ({@link PipelinedWriter}).
+ * batches with the increments of concurrent requests ({@link PipelinedWriter}). The master is
+ * {@code counter.redis.write-uri}, or in Sentinel mode the one the sentinels name now
+ * ({@link RedisPools}); while none answers, writes are unavailable like any other outage.
  *
  * <p>Fault Tolerance guards every call; its settings are in microprofile-config.properties:
  * <ul>

@@ -17,14 +17,14 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.util.Delay;
 import redis.clients.jedis.util.Pool;
 
 /**
  * The master that the sentinels know by {@code counter.redis.sentinel.master-name}: a Jedis
  * {@link RedisSentinelClient}, which asks the sentinels where the master is, keeps a pool of
  * connections to it, and on their {@code +switch-master} replaces that pool with one to the new
- * master (closing the old one, so a demoted master's connections are dropped as they come back).
+ * master (closing the old one, so a demoted master's connections are dropped as they come back;
+ * Sentinel also closes the clients of a master it demotes, {@code CLIENT KILL}).
  *
  * <p>Made lazily, on first use, because making it asks the sentinels: the application must start,
  * and answer 503, while none answers. A use while it cannot be made fails at once as unavailable;
@@ -49,10 +49,17 @@ final class SentinelMaster implements RedisPool.Target {
     private final Duration timeout;
     private final Duration retryInterval;
 
-    /** The client, made or being made; null before the first use and after {@link #forget()}. */
-    private CompletableFuture<RedisSentinelClient> client;
+    /**
+     * The client, made or being made; null before the first use and after {@link #forget()}.
+     * Changed only under this object's lock; volatile for {@link #made()}, on every command's path.
+     */
+    private volatile CompletableFuture<RedisSentinelClient> client;
+    /** The master last reported by {@link #server()}, kept so that each command does not make a new one. */
+    private volatile RedisEndpoint lastServer;
     private Instant nextAttempt = Instant.MIN;
     private boolean closed;
+    /** Whether the last attempt failed: only the first failure of a series is a warning in the log. */
+    private volatile boolean failing;
 
     /**
      * @param template the write-uri: its scheme and database apply to the master, its host and
@@ -80,8 +87,8 @@ final class SentinelMaster implements RedisPool.Target {
             if (client == null || client.isCompletedExceptionally()) {
                 Instant now = Instant.now();
                 if (now.isBefore(nextAttempt)) {
-                    throw new CountDBUnavailableException("No sentinel of " + sentinels + " named the master '" + name
-                            + "' when last asked; asking again at " + nextAttempt, failure(client));
+                    throw new CountDBUnavailableException("Not asking the sentinels " + sentinels + " for the master '"
+                            + name + "' again before " + nextAttempt, client == null ? null : failure(client));
                 }
                 nextAttempt = now.plus(retryInterval);
                 client = CompletableFuture.supplyAsync(this::connect, task -> {
@@ -115,14 +122,18 @@ final class SentinelMaster implements RedisPool.Target {
                     .clientConfig(masterConfig)
                     .sentinelClientConfig(sentinelConfig)
                     .poolConfig(poolConfig)
-                    // How soon a listener subscribes again to a sentinel that dropped it.
-                    .sentinelReconnectDelay(Delay.constant(retryInterval))
+                    // Listeners subscribe again to a sentinel that dropped them after Jedis's 5 s
+                    // (each failure is a logged stack trace); each resubscription also asks where
+                    // the master is, and a refused write does not wait for it (forget()).
                     .build();
+            failing = false;
             LOG.info(() -> "Sentinels " + sentinels + " name " + made.getCurrentMaster() + " as the master '" + name + "'");
             return made;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "No sentinel of {0} named the master ''{1}'': {2}; writes answer 503 until one does",
+            LOG.log(failing ? Level.FINE : Level.WARNING,
+                    "No sentinel of {0} named the master ''{1}'': {2}; writes answer 503 until one does",
                     new Object[] {sentinels, name, e.getMessage()});
+            failing = true;
             throw e;
         }
     }
@@ -137,9 +148,10 @@ final class SentinelMaster implements RedisPool.Target {
     }
 
     /** The client if it is made, without making it (for gauges and descriptions). */
-    private synchronized Optional<RedisSentinelClient> made() {
-        return client != null && client.isDone() && !client.isCompletedExceptionally()
-                ? Optional.of(client.join()) : Optional.empty();
+    private Optional<RedisSentinelClient> made() {
+        CompletableFuture<RedisSentinelClient> current = client;
+        return current != null && current.isDone() && !current.isCompletedExceptionally()
+                ? Optional.of(current.join()) : Optional.empty();
     }
 
     @Override
@@ -155,8 +167,14 @@ final class SentinelMaster implements RedisPool.Target {
 
     @Override
     public Optional<RedisEndpoint> server() {
-        return made().map(RedisSentinelClient::getCurrentMaster)
-                .map(master -> new RedisEndpoint(master.getHost(), master.getPort(), template.database(), template.tls()));
+        return made().map(RedisSentinelClient::getCurrentMaster).map(master -> {
+            RedisEndpoint last = lastServer;
+            if (last == null || last.port() != master.getPort() || !last.host().equals(master.getHost())) {
+                last = new RedisEndpoint(master.getHost(), master.getPort(), template.database(), template.tls());
+                lastServer = last;
+            }
+            return last;
+        });
     }
 
     @Override

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +139,27 @@ class SentinelFailoverIT {
     }
 
     @Test
+    void closingStopsTheSentinelListeners() {
+        startSentinels();
+        RedisCountDB db = db();
+        assertEquals(1, db.increment());
+        assertEquals(SENTINEL_PORTS.size(), sentinelListeners(), "Jedis listens to each sentinel for +switch-master");
+
+        pools.close();
+        pools = null;
+
+        await("the sentinel listener threads to end").atMost(Duration.ofSeconds(5)).until(() -> sentinelListeners() == 0);
+        assertEquals(0, ourConnections(redis.get(0)), "and the connections to the master are closed");
+    }
+
+    /** Jedis's threads that listen to the sentinels (named after the master). */
+    private static long sentinelListeners() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith(MASTER_NAME + "-SentinelListener-"))
+                .count();
+    }
+
+    @Test
     void afterAPlannedFailoverWritesContinueOnTheNewMaster() {
         startSentinels();
         RedisCountDB db = db();
@@ -190,6 +216,43 @@ class SentinelFailoverIT {
         startSentinels();
         assertEquals(1, incrementUntilAnswered(db), "the same instance writes once the sentinels answer");
         assertEquals("1", redis.get(0).call("GET", "count"));
+    }
+
+    /**
+     * While no sentinel answers, writes fail fast without a connection attempt each: the sentinels
+     * are asked again at most once a second. The "sentinel" here is a socket that accepts and hangs
+     * up, so that each attempt can be counted.
+     */
+    @Test
+    void anUnansweringSentinelIsAskedAtMostOnceASecond() throws Exception {
+        try (ServerSocket hangsUp = new ServerSocket(16419, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger attempts = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try (Socket attempt = hangsUp.accept()) {
+                        attempts.incrementAndGet();
+                    } catch (IOException closed) {
+                        // the test is over
+                    }
+                }
+            });
+            acceptor.start();
+            CountDBConfig config = settings();
+            config.sentinelNodes = Optional.of("127.0.0.1:16419");
+            pools = new RedisPools(config.validate());
+            RedisCountDB db = new RedisCountDB(config, pools, new ReadRoute(pools, config, RedisMonitor.NONE));
+
+            long start = System.nanoTime();
+            int refused = 0;
+            while (System.nanoTime() - start < Duration.ofMillis(2500).toNanos()) {
+                assertThrows(CountDBUnavailableException.class, db::increment);
+                refused++;
+            }
+
+            assertTrue(refused > 20, "each write should fail fast, but only " + refused + " failed in 2.5 s");
+            assertTrue(attempts.get() >= 2 && attempts.get() <= 3,
+                    "in 2.5 s the sentinel should be asked 2 or 3 times (once a second), not " + attempts.get());
+        }
     }
 
     /**

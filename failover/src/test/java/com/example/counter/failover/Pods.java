@@ -74,10 +74,31 @@ final class Pods implements AutoCloseable {
      * replicas in sync and every sentinel knowing the other two: a system ready for a fault.
      */
     Pod awaitHealthy(Duration within) {
-        await("a master that all three sentinels agree on, with two replicas in sync and three sentinels")
-                .atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(this::healthy);
+        awaitState("a master that all three sentinels agree on, with two replicas in sync and three sentinels",
+                within, this::healthy);
         return master().orElseThrow();
+    }
+
+    /** Waits for the condition; if it never holds, fails with what each pod and sentinel says. */
+    private void awaitState(String what, Duration within, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await(what).atMost(within).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no " + what + " within " + within.toSeconds() + " s; now:\n" + describe(), e);
+        }
+    }
+
+    /** Each pod's role and each sentinel's view, for a failure message. */
+    String describe() {
+        StringBuilder state = new StringBuilder();
+        for (Pod pod : pods) {
+            Map<String, String> view = pod.sentinelMaster();
+            state.append(String.format("  %s: redis role=%s master_host=%s link=%s; its sentinel: master=%s flags=%s"
+                    + " replicas=%s other-sentinels=%s failover-state=%s%n", pod, pod.replication("role"),
+                    pod.replication("master_host"), pod.replication("master_link_status"), view.get("ip"),
+                    view.get("flags"), view.get("num-slaves"), view.get("num-other-sentinels"), view.get("failover-state")));
+        }
+        return state.toString();
     }
 
     private boolean healthy() {
@@ -105,17 +126,15 @@ final class Pods implements AutoCloseable {
 
     /** Waits for the sentinels to name a master other than {@code old}, and returns it. */
     Pod awaitFailoverFrom(Pod old, Duration within) {
-        await("the sentinels to promote a new master in place of " + old).atMost(within)
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> master().filter(m -> m != old && m.replication("role").equals("master")).isPresent());
+        awaitState("new master in place of " + old + " promoted by the sentinels", within,
+                () -> master().filter(m -> m != old && m.replication("role").equals("master")).isPresent());
         return master().orElseThrow();
     }
 
     /** Waits until {@code pod} replicates {@code master}, its link up. */
     void awaitReplicaOf(Pod pod, Pod master, Duration within) {
-        await(pod + " to come back as a replica of " + master).atMost(within)
-                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> pod.replication("role").equals("slave")
+        awaitState("return of " + pod + " as a replica of " + master, within,
+                () -> pod.replication("role").equals("slave")
                         && pod.replication("master_host").equals(master.host)
                         && pod.replication("master_link_status").equals("up"));
     }

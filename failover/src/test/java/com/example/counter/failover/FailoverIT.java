@@ -2,12 +2,15 @@ package com.example.counter.failover;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -161,6 +164,14 @@ class FailoverIT {
         }
     }
 
+    /**
+     * The one case where the promise allows a loss: a master stalled past down-after that resumes
+     * between the promotion and the other replica's switch takes writes that this replica
+     * acknowledges and then drops, when it follows the promoted one. So a loss here must be only of
+     * increments answered in that window (after the resume, before the other replica followed the
+     * new master), and only when there was a failover; anything else is a failure. The moment of the
+     * freeze and its length are random; the seed is printed.
+     */
     @Test
     @Order(4)
     void masterFrozenPastDownAfterAndResumed() throws Exception {
@@ -174,10 +185,31 @@ class FailoverIT {
             master.redis.freeze();
             Thread.sleep(frozen.toMillis());
             master.redis.thaw();
+            long resumed = System.nanoTime();
+            long switched = pods.awaitOtherReplicaSwitched(master, Duration.ofSeconds(10)).orElse(Long.MIN_VALUE);
             Pod after = pods.awaitHealthy(HANG);
             report("seed " + seed + ": frozen for " + frozen.toMillis() + " ms; " + (after == master
-                    ? "no failover (it resumed first), still the master" : "failed over to " + after));
-            afterFault(load, fault, after);
+                    ? "no failover (it resumed first), still the master"
+                    : String.format("failed over to %s; the other replica followed it %.2f s after the resume", after,
+                            (switched - resumed) / 1e9)));
+            awaitMoreAcknowledged(load, load.acknowledgedCount(), 300, HANG);
+            load.stop();
+            reportOutage(load, fault);
+            Map<String, Long> acknowledged = load.acknowledged();
+            List<String> lost = StoredIncrements.lost(after, PASSWORD, acknowledged);
+            if (!lost.isEmpty()) {
+                LongSummaryStatistics when = lost.stream().mapToLong(load::acknowledgedAt).summaryStatistics();
+                report(String.format("%d increments answered 200 were lost, answered %.2f to %.2f s after the resume:"
+                        + " the documented window", lost.size(), (when.getMin() - resumed) / 1e9, (when.getMax() - resumed) / 1e9));
+                assertNotEquals(master, after, "increments answered 200 were lost although no failover happened");
+                // Half a second for an answer to travel from the old master through the service.
+                assertTrue(when.getMin() >= resumed && when.getMax() <= switched + 500_000_000L,
+                        "increments answered 200 were lost outside the window between the resume and the other replica's switch");
+                lost.forEach(acknowledged::remove);
+            }
+            assertEquals(List.of(), load.wrongAnswers(), "increments may only be answered 200 or 503");
+            assertEquals(List.of(), StoredIncrements.contradictions(after, PASSWORD, acknowledged),
+                    "every increment answered 200 outside the window must be in Redis with its count");
         }
     }
 
@@ -308,11 +340,15 @@ class FailoverIT {
     private void afterFault(IncrementLoad load, long fault, Pod master) throws Exception {
         awaitMoreAcknowledged(load, load.acknowledgedCount(), 300, HANG);
         load.stop();
+        reportOutage(load, fault);
+        verify(load, master);
+    }
+
+    private void reportOutage(IncrementLoad load, long fault) {
         Optional<Outage> outage = Outage.after(fault, load.attempts());
-        report(outage.map(o -> o.against(TARGET)).orElse("no write failed") + "; " + load.acknowledged().size()
+        report(outage.map(o -> o.against(TARGET)).orElse("no write failed") + "; " + load.acknowledgedCount()
                 + " increments answered 200");
         outage.ifPresent(o -> assertTrue(o.failing().compareTo(HANG) < 0, "writes came back only after " + o.failing()));
-        verify(load, master);
     }
 
     private void verify(IncrementLoad load, Pod master) {

@@ -33,11 +33,15 @@ final class IncrementLoad implements AutoCloseable {
     record Attempt(long start, long end, boolean ok) {
     }
 
+    /** A 200: the count it answered, and when (System.nanoTime). */
+    record Ack(long count, long at) {
+    }
+
     private final Http http;
     private final ExecutorService threads;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Future<Void>> workers;
-    private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+    private final Map<String, Ack> acknowledged = new ConcurrentHashMap<>();
     private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
     private final Queue<String> wrong = new ConcurrentLinkedQueue<>();
 
@@ -66,9 +70,10 @@ final class IncrementLoad implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(request);
             boolean ok = response.statusCode() == 200;
-            attempts.add(new Attempt(start, System.nanoTime(), ok));
+            long end = System.nanoTime();
+            attempts.add(new Attempt(start, end, ok));
             if (ok) {
-                acknowledged.put(key, Long.parseLong(response.body().strip()));
+                acknowledged.put(key, new Ack(Long.parseLong(response.body().strip()), end));
             } else if (response.statusCode() != 503) {
                 wrong.add("POST /inc answered " + response.statusCode() + ": " + response.body());
             }
@@ -97,8 +102,16 @@ final class IncrementLoad implements AutoCloseable {
         }
     }
 
+    /** Every key answered 200, with the count it was answered. */
     Map<String, Long> acknowledged() {
-        return Map.copyOf(acknowledged);
+        Map<String, Long> counts = new java.util.HashMap<>();
+        acknowledged.forEach((key, ack) -> counts.put(key, ack.count()));
+        return counts;
+    }
+
+    /** When the key was answered 200. */
+    long acknowledgedAt(String key) {
+        return acknowledged.get(key).at();
     }
 
     List<Attempt> attempts() {

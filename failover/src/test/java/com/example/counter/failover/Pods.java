@@ -131,6 +131,31 @@ final class Pods implements AutoCloseable {
         return master().orElseThrow();
     }
 
+    /**
+     * After a failover from {@code old}: the moment (System.nanoTime, seen within 50 ms) that the
+     * replica which was not promoted follows the promoted one; empty if that is not seen in time
+     * (no failover).
+     */
+    Optional<Long> awaitOtherReplicaSwitched(Pod old, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Pod promoted : pods) {
+                if (promoted != old && promoted.replication("role").equals("master")
+                        && pods.stream().filter(p -> p != old && p != promoted)
+                                .allMatch(p -> p.replication("master_host").equals(promoted.host))) {
+                    return Optional.of(System.nanoTime());
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Waits until {@code pod} replicates {@code master}, its link up. */
     void awaitReplicaOf(Pod pod, Pod master, Duration within) {
         awaitState("return of " + pod + " as a replica of " + master, within,

@@ -22,6 +22,30 @@ final class StoredIncrements {
     private StoredIncrements() {
     }
 
+    private static Jedis connect(Pod pod, String password) {
+        return new Jedis(new HostAndPort(pod.address, Pod.REDIS_PORT),
+                DefaultJedisClientConfig.builder().password(password).socketTimeoutMillis(10_000)
+                        .serverDefaultProtocol().build());
+    }
+
+    /** The acknowledged keys that the pod has no record of, or a record with another count. */
+    static List<String> lost(Pod pod, String password, Map<String, Long> acknowledged) {
+        List<String> lost = new ArrayList<>();
+        try (Jedis jedis = connect(pod, password)) {
+            List<String> keys = new ArrayList<>(acknowledged.keySet());
+            for (int from = 0; from < keys.size(); from += 1000) {
+                List<String> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
+                List<String> values = jedis.mget(batch.stream().map(k -> RECORD + k).toArray(String[]::new));
+                for (int i = 0; i < batch.size(); i++) {
+                    if (values.get(i) == null || Long.parseLong(values.get(i)) != acknowledged.get(batch.get(i))) {
+                        lost.add(batch.get(i));
+                    }
+                }
+            }
+        }
+        return lost;
+    }
+
     /**
      * Every way the pod's data contradicts the acknowledged increments: a key answered 200 that it
      * has no record of (or a different count for), a count below the highest 200, and a count
@@ -30,40 +54,29 @@ final class StoredIncrements {
     static List<String> contradictions(Pod pod, String password, Map<String, Long> acknowledged) {
         List<String> problems = new ArrayList<>();
         Map<Long, String> keyOfCount = new HashMap<>();
-        acknowledged.forEach((key, count) -> {
-            String other = keyOfCount.put(count, key);
-            if (other != null) {
-                problems.add("the count " + count + " was answered to two keys, " + other + " and " + key);
+        int twice = 0;
+        for (Map.Entry<String, Long> ack : acknowledged.entrySet()) {
+            String other = keyOfCount.put(ack.getValue(), ack.getKey());
+            if (other != null && ++twice <= 10) {
+                problems.add("the count " + ack.getValue() + " was answered to two keys, " + other + " and " + ack.getKey());
             }
-        });
-        try (Jedis jedis = new Jedis(new HostAndPort(pod.address, Pod.REDIS_PORT),
-                DefaultJedisClientConfig.builder().password(password).socketTimeoutMillis(10_000)
-                        .serverDefaultProtocol().build())) {
+        }
+        if (twice > 10) {
+            problems.add("... " + twice + " counts answered to two keys in all");
+        }
+        long highest = acknowledged.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        try (Jedis jedis = connect(pod, password)) {
             String stored = jedis.get(COUNT);
             long count = stored == null ? 0 : Long.parseLong(stored);
-            long highest = acknowledged.values().stream().mapToLong(Long::longValue).max().orElse(0);
             if (count < highest) {
                 problems.add("the count on " + pod + " is " + count + ", below the highest count answered 200, " + highest);
             }
-            List<String> keys = new ArrayList<>(acknowledged.keySet());
-            int missing = 0;
-            for (int from = 0; from < keys.size(); from += 1000) {
-                List<String> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
-                List<String> values = jedis.mget(batch.stream().map(k -> RECORD + k).toArray(String[]::new));
-                for (int i = 0; i < batch.size(); i++) {
-                    String key = batch.get(i);
-                    String value = values.get(i);
-                    if (value == null || Long.parseLong(value) != acknowledged.get(key)) {
-                        if (++missing <= 10) {
-                            problems.add("the key " + key + ", answered 200 with " + acknowledged.get(key) + ", is "
-                                    + (value == null ? "missing" : "recorded with " + value) + " on " + pod);
-                        }
-                    }
-                }
-            }
-            if (missing > 10) {
-                problems.add("... " + missing + " acknowledged keys wrong or missing in all, of " + keys.size());
-            }
+        }
+        List<String> lost = lost(pod, password, acknowledged);
+        lost.stream().limit(10).forEach(key -> problems.add("the key " + key + ", answered 200 with "
+                + acknowledged.get(key) + ", is missing or recorded with another count on " + pod));
+        if (lost.size() > 10) {
+            problems.add("... " + lost.size() + " of the " + acknowledged.size() + " acknowledged keys missing or wrong in all");
         }
         return problems;
     }

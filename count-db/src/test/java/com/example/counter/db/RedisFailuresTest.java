@@ -64,4 +64,12 @@ class RedisFailuresTest {
         assertEquals("OOPS", RedisFailures.errorCode("OOPS"));
         assertEquals("", RedisFailures.errorCode(null));
     }
+
+    @Test
+    void readOnlyAndNoReplicasSayTheServerIsNoWritableMasterNow() {
+        assertTrue(RedisFailures.notAWritableMaster(new JedisDataException("READONLY You can't write against a read only replica.")));
+        assertTrue(RedisFailures.notAWritableMaster(new JedisDataException("NOREPLICAS Not enough good replicas to write.")));
+        assertFalse(RedisFailures.notAWritableMaster(new JedisDataException("LOADING Redis is loading the dataset in memory")));
+        assertFalse(RedisFailures.notAWritableMaster(new JedisConnectionException("Connection refused")));
+    }
 }

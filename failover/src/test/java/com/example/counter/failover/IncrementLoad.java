@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import com.example.counter.testsupport.Http;
 
@@ -48,7 +50,7 @@ final class IncrementLoad implements AutoCloseable {
     IncrementLoad(Http http, int clients) {
         this.http = http;
         this.threads = Executors.newFixedThreadPool(clients);
-        this.workers = java.util.stream.IntStream.range(0, clients).mapToObj(i -> threads.submit(this::client)).toList();
+        this.workers = IntStream.range(0, clients).mapToObj(i -> threads.submit(this::client)).toList();
     }
 
     private Void client() throws InterruptedException {
@@ -104,7 +106,7 @@ final class IncrementLoad implements AutoCloseable {
 
     /** Every key answered 200, with the count it was answered. */
     Map<String, Long> acknowledged() {
-        Map<String, Long> counts = new java.util.HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         acknowledged.forEach((key, ack) -> counts.put(key, ack.count()));
         return counts;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ class NetworkHarnessIT {
 
     private static Container plainRedis(int ordinal, String... args) throws Exception {
         Path dir = Files.createDirectories(DIR.resolve("redis-" + ordinal));
-        List<String> command = new java.util.ArrayList<>(List.of(System.getenv().getOrDefault("REDIS_SERVER", "redis-server"),
+        List<String> command = new ArrayList<>(List.of(System.getenv().getOrDefault("REDIS_SERVER", "redis-server"),
                 "--port", "6379", "--dir", dir.toString(), "--save", "", "--requirepass", "harness"));
         command.addAll(List.of(args));
         Container container = new Container("redis-" + ordinal, Network.namespace(ordinal), command, Map.of(), dir.resolve("redis.log"));
@@ -63,7 +64,7 @@ class NetworkHarnessIT {
     }
 
     private static Cmd cli(int ordinal, String host, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", Network.namespace(ordinal),
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Network.namespace(ordinal),
                 "timeout", "2", "redis-cli", "-h", host, "-p", "6379"));
         command.addAll(List.of(args));
         return Cmd.run(Map.of("REDISCLI_AUTH", "harness"), command);

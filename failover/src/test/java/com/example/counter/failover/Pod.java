@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -93,7 +94,7 @@ final class Pod {
     /** What its sentinel says of the master ({@code SENTINEL MASTER}: flags, num-slaves, ...); empty if it cannot say. */
     Map<String, String> sentinelMaster() {
         Cmd reply = sentinelCli("SENTINEL", "MASTER", PodSpec.MASTER_NAME);
-        Map<String, String> fields = new java.util.HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         if (reply.exit() == 0) {
             List<String> lines = reply.output().lines().toList();
             for (int i = 0; i + 1 < lines.size(); i += 2) {

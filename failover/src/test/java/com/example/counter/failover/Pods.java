@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The Redis StatefulSet of one test case: three pods on a fresh network with fresh volumes, and what
@@ -80,10 +83,10 @@ final class Pods implements AutoCloseable {
     }
 
     /** Waits for the condition; if it never holds, fails with what each pod and sentinel says. */
-    private void awaitState(String what, Duration within, java.util.concurrent.Callable<Boolean> condition) {
+    private void awaitState(String what, Duration within, Callable<Boolean> condition) {
         try {
             await(what).atMost(within).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("no " + what + " within " + within.toSeconds() + " s; now:\n" + describe(), e);
         }
     }

@@ -77,8 +77,9 @@ case $name in
   '' | *[!A-Za-z0-9_.-]*) fail "REDIS_SENTINEL_MASTER_NAME must be letters, digits, '.', '_' or '-', not '$name'" ;;
 esac
 
-# "host port" of the master that the first other sentinel to answer monitors; nothing if none does.
-master_the_others_monitor() {
+# "host port" of the master that the first other sentinel to answer monitors, then one
+# "host port" line per replica that it knows; nothing if none answers.
+master_and_replicas_the_others_monitor() {
   sentinels=${REDIS_SENTINELS:-$statefulset-0.$headless:$port $statefulset-1.$headless:$port $statefulset-2.$headless:$port}
   for sentinel in $(echo "$sentinels" | tr ',' ' '); do
     host=${sentinel%:*}
@@ -89,7 +90,17 @@ master_the_others_monitor() {
     set -f && set -- $reply && set +f
     case ${2:-} in
       '' | *[!0-9]*) ;;
-      *) echo "$1 $2" && return 0 ;;
+      *)
+        echo "$1 $2"
+        # The replicas too: a sentinel learns them from the master's INFO, and a new sentinel
+        # whose master is down (a pod whose volume was lost, with the master) would know none.
+        # Were it elected to fail over, it would find no replica to promote and abort, and every
+        # sentinel would wait twice the failover timeout before trying again.
+        timeout 5 redis-cli -h "$host" -p "${sentinel##*:}" sentinel replicas "$name" 2>/dev/null |
+          awk 'field == "ip" { host = $0 } field == "port" { port = $0 } { field = $0 }
+            field == "flags" && host != "" { print host, port; host = "" }' || true
+        return 0
+        ;;
     esac
   done
 }
@@ -100,12 +111,15 @@ password="\"$(printf '%s' "$REDISCLI_AUTH" | od -An -v -tx1 | tr -d ' \n' | sed 
 umask 077 # the file holds the password: owner only (Sentinel keeps the mode when it rewrites it)
 mkdir -p "$(dirname "$conf")"
 monitored=
+replicas=
 source="as kept in $conf"
 if [ -f "$conf" ]; then
   monitored=$(sed -n "s/^sentinel monitor $name \([^ ]*\) \([0-9]*\) .*/\1 \2/p" "$conf")
 fi
 if [ -z "$monitored" ]; then
-  monitored=$(master_the_others_monitor)
+  answer=$(master_and_replicas_the_others_monitor)
+  monitored=$(printf '%s\n' "$answer" | sed -n 1p)
+  replicas=$(printf '%s\n' "$answer" | sed 1d)
   source="as the other sentinels say"
   if [ -z "$monitored" ]; then
     monitored="$master_host $master_port"
@@ -128,6 +142,9 @@ fi
   echo "sentinel failover-timeout $name $failover_timeout"
   # One replica resyncs at a time: the others keep serving reads.
   echo "sentinel parallel-syncs $name 1"
+  printf '%s\n' "$replicas" | while read -r replica_host replica_port; do
+    [ -z "$replica_host" ] || echo "sentinel known-replica $name $replica_host $replica_port"
+  done
   if [ -f "$conf" ]; then
     # What Sentinel wrote and keeps (its id, the epochs, the replicas and sentinels it knows, by
     # name: a pod that does not resolve now is kept, and found again once it is back), without the

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -161,6 +162,29 @@ class SentinelScriptsTest {
         assertTrue(restarted.log().contains("starts as a replica of 127.0.0.1:" + redisPorts[promoted]), restarted.log());
         await("the restarted pod to get the count from the promoted one").atMost(SYNC)
                 .until(() -> "7".equals(restarted.call(jedis -> jedis.get("count"))));
+    }
+
+    /**
+     * A pod's whole volume is lost while its master is down: its new sentinel cannot learn the
+     * replicas from the master, so it takes them from the other sentinels. Knowing none, it could
+     * win the election, abort for want of a replica, and hold every failover back for twice the
+     * failover timeout.
+     */
+    @Test
+    void aSentinelThatLostItsConfigWhileTheMasterIsDownKnowsTheReplicas() throws IOException {
+        newSystem(Map.of());
+        redis(0).crash();
+        sentinel(0).crash();
+        Files.delete(RedisPod.sentinelConf(work.resolve("redis-0")));
+
+        RedisPod fresh = start(launchSentinel(0, PASSWORD));
+
+        var known = fresh.call(jedis -> jedis.sentinelReplicas(MASTER)).stream().map(replica -> replica.get("port"))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(String.valueOf(redisPorts[1]), String.valueOf(redisPorts[2])), known,
+                "the replicas the new sentinel knows while the master is down:\n" + fresh.log());
+        int promoted = awaitFailoverAwayFrom(0);
+        assertTrue(promoted == 1 || promoted == 2, "promoted redis-" + promoted);
     }
 
     /**

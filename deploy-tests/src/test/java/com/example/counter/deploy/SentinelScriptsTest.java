@@ -309,6 +309,9 @@ class SentinelScriptsTest {
                                     .count() == PODS - 1
                             && jedis.sentinelSentinels(MASTER).size() == PODS - 1));
         }
+        // The fencing lets a write through only once a replica is in sync (NOREPLICAS before).
+        await("redis-0 to count its replicas as in sync").atMost(SYNC).until(() -> redis(0)
+                .call(jedis -> jedis.info("replication")).contains("min_slaves_good_slaves:" + (PODS - 1)));
     }
 
     /** Waits until every running sentinel names another master than pod {@code old}, the same one; its pod. */

@@ -140,23 +140,16 @@ final class Pods implements AutoCloseable {
      * (no failover).
      */
     Optional<Long> awaitOtherReplicaSwitched(Pod old, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Pod promoted : pods) {
-                if (promoted != old && promoted.replication("role").equals("master")
-                        && pods.stream().filter(p -> p != old && p != promoted)
-                                .allMatch(p -> p.replication("master_host").equals(promoted.host))) {
-                    return Optional.of(System.nanoTime());
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
+        try {
+            await("the other replica to follow the promoted one").atMost(within).pollInterval(Duration.ofMillis(50))
+                    .until(() -> pods.stream().anyMatch(promoted -> promoted != old
+                            && promoted.replication("role").equals("master")
+                            && pods.stream().filter(p -> p != old && p != promoted)
+                                    .allMatch(p -> p.replication("master_host").equals(promoted.host))));
+            return Optional.of(System.nanoTime());
+        } catch (ConditionTimeoutException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /** Waits until {@code pod} replicates {@code master}, its link up. */

@@ -32,8 +32,6 @@ import redis.clients.jedis.UnifiedJedis;
 @ApplicationScoped
 public class MasterReadinessCheck implements HealthCheck {
 
-    private static final String NOT_A_MASTER = "the write endpoint is a ";
-
     @Inject
     RedisPools redis;
 
@@ -60,12 +58,16 @@ public class MasterReadinessCheck implements HealthCheck {
     /** Why the master cannot take increments now, if it cannot. */
     private static Optional<String> check(RedisPool master) {
         try {
-            Optional<String> refusal = master.ping().or(() -> whyNoWrites(master.call("INFO", UnifiedJedis::info)));
-            if (refusal.isPresent() && refusal.get().startsWith(NOT_A_MASTER)) {
+            Optional<String> unreachable = master.ping();
+            if (unreachable.isPresent()) {
+                return unreachable;
+            }
+            String info = master.call("INFO", UnifiedJedis::info);
+            if (!"master".equals(field(info, "role"))) {
                 // A demoted master: the next check (and write) connects to the current one.
                 master.reconnect();
             }
-            return refusal;
+            return whyNoWrites(info);
         } catch (CountDBUnavailableException e) {
             return Optional.of(e.getMessage());
         }
@@ -75,7 +77,7 @@ public class MasterReadinessCheck implements HealthCheck {
     static Optional<String> whyNoWrites(String info) {
         String role = field(info, "role");
         if (!"master".equals(role)) {
-            return Optional.of(NOT_A_MASTER + role + ", not a master");
+            return Optional.of("the write endpoint is a " + role + ", not a master");
         }
         if ("1".equals(field(info, "loading"))) {
             return Optional.of("the write endpoint is still loading its data");

@@ -2,6 +2,7 @@ package com.example.counter.inc;
 
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -35,6 +36,7 @@ import com.example.counter.rest.Problem;
  * <p>With an {@code Idempotency-Key} header, the first request increments and every retry with the
  * same key gets the same count back (marked {@code Idempotent-Replayed: true}) without incrementing.
  */
+@ApplicationScoped // one instance for every request (it keeps no request state), not JAX-RS's one per request
 @Path("/")
 @Tag(name = "increment", description = "Incrementing the count (the command side: written to the Redis master).")
 public class IncrementResource {

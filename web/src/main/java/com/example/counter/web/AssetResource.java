@@ -1,5 +1,6 @@
 package com.example.counter.web;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * this WAR. Separate files rather than inline, so the page's Content-Security-Policy allows no
  * inline code at all.
  */
+@ApplicationScoped // one instance for every request (it keeps no request state), not JAX-RS's one per request
 @Path("/")
 @Tag(name = "page", description = "The HTML page's own files.")
 public class AssetResource {

@@ -1,5 +1,6 @@
 package com.example.counter.web;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.example.counter.rest.ApiComponents;
 
 /** {@code GET /events}: the count as server-sent events, for the live page (see {@link CountFeed}). */
+@ApplicationScoped // one instance for every request (it keeps no request state), not JAX-RS's one per request
 @Path("events")
 @Tag(name = "count")
 public class CountEventsResource {

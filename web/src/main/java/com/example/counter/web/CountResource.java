@@ -1,5 +1,6 @@
 package com.example.counter.web;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
@@ -20,6 +21,7 @@ import com.example.counter.rest.ApiComponents;
 import com.example.counter.rest.Count;
 
 /** {@code GET /}: the count as plain text (what {@code curl} shows), JSON, or an HTML page. */
+@ApplicationScoped // one instance for every request (it keeps no request state), not JAX-RS's one per request
 @Path("/")
 @Tag(name = "count", description = "Reading the count (the query side: served from the Redis read endpoint).")
 public class CountResource {

@@ -255,6 +255,7 @@ plot '$out/series-get.tsv' using 1:2 with linespoints title 'GET /', \
      '$out/series-redis-incr.tsv' using 1:2 with lines dashtype 2 title 'redis-benchmark INCR'
 unset logscale y
 set ylabel 'p99 latency (ms)'
+set key top left
 plot '$out/series-get.tsv' using 1:3 with linespoints title 'GET /', \
      '$out/series-inc.tsv' using 1:3 with linespoints title 'POST /inc', \
      '$out/series-inc-key.tsv' using 1:3 with linespoints title 'POST /inc, Idempotency-Key'

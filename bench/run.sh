@@ -10,6 +10,8 @@
 #   BENCH_TRACING=on bench/run.sh   the same with tracing on (every request traced, exported over
 #                           OTLP to the nginx, which takes and drops it): the price of tracing
 #   BENCH_ACCESS_LOG=off bench/run.sh   the same without the containers' access log: its price
+#   BENCH_MIN_REPLICAS=1 bench/run.sh   increments acknowledged only once the replica has them
+#                           (WAIT 1, as prod and components/sentinel set): the price of that
 #
 # Prints a table (throughput, p50/p99/p99.9 latency, ratio to the baseline) and each server's
 # resident memory under load and start-to-ready time; writes bench/target/results.tsv and a chart,
@@ -146,6 +148,7 @@ for module in web web-inc; do
       HTTP_PORT=$port MANAGEMENT_PORT=$management_port UPDATE_TRIGGER=disabled \
       COUNTER_REDIS_WRITE_URI=redis://127.0.0.1:$redis_master \
       COUNTER_REDIS_READ_URI=redis://127.0.0.1:$redis_replica \
+      COUNTER_REDIS_WRITE_MIN_REPLICAS="${BENCH_MIN_REPLICAS:-0}" \
       "${tracing[@]}" \
       "$wlp/bin/server" start "$server" >/dev/null)
   await "http://127.0.0.1:$management_port/health/ready" 120
@@ -229,7 +232,7 @@ awk -F'\t' -v hi="${concurrencies[${#concurrencies[@]}-1]}" '
           printf "flat under load: %s at %d connections = %.2f x its throughput at 32\n", c, hi, athi[c] / at32[c] }
 ' "$out/results.tsv"
 echo "the machine's CPU was ${busy_before}% busy before the run$([ "$busy_before" -gt 15 ] && echo ": other work was running, the figures are provisional")"
-echo "settings: the containers' logging with the access log ${BENCH_ACCESS_LOG:-on}, tracing ${BENCH_TRACING:-off}"
+echo "settings: the containers' logging with the access log ${BENCH_ACCESS_LOG:-on}, tracing ${BENCH_TRACING:-off}, replicas an increment waits for ${BENCH_MIN_REPLICAS:-0}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
 # One series per case (and per baseline), so that gnuplot joins each one's points.

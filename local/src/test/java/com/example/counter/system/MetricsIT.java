@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,6 +98,25 @@ class MetricsIT {
         double openSoFar = timeInState("open");
         await("the breaker to stay closed").atMost(Duration.ofSeconds(10)).until(() -> growing("closed"));
         assertEquals(openSoFar, timeInState("open"), "the breaker is open again");
+    }
+
+    /**
+     * Of Liberty's statistics per request, the HTTP ones (which the alerts read) and the thread
+     * pool's are exported; the per-servlet, per-REST-method and session ones, which repeated them
+     * at a cost to every request, are not (README, "Metrics").
+     */
+    @Test
+    void libertyExportsItsHttpAndThreadPoolStatisticsOnly() {
+        Responses.assertStatus(200, http.get("/"));
+        Responses.assertStatus(200, http.post("/inc"));
+        Set<String> names = LocalSystem.scrape().names();
+
+        assertTrue(names.contains("http_server_request_duration_seconds_count"), "no HTTP metric in " + names);
+        assertTrue(names.contains("threadpool_activeThreads"), "no thread pool metric in " + names);
+        List<String> repeated = names.stream()
+                .filter(name -> name.startsWith("servlet_") || name.startsWith("REST_") || name.startsWith("session_"))
+                .toList();
+        assertEquals(List.of(), repeated, "statistics that repeat the HTTP metric are exported again");
     }
 
     @Test

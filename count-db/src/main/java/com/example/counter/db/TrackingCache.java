@@ -231,7 +231,13 @@ final class TrackingCache implements AutoCloseable {
             values.clear();
             linkLost(this, cause);
             if (connection != null) {
-                connection.disconnect();
+                try {
+                    connection.disconnect();
+                } catch (JedisException gone) {
+                    // The listener, seeing the link lost, may drop the connection at the same moment
+                    // (or the socket broke): it is gone either way, and a close that threw would
+                    // leave the pools after it open at shutdown.
+                }
             }
             JedisConnectionException gone = cause instanceof JedisConnectionException broken ? broken
                     : new JedisConnectionException(cause);

@@ -152,9 +152,12 @@ class OverlaysTest {
                 "prod's operator-provided.yaml must declare the redis-auth Secret");
     }
 
-    /** The containers both run; prod's sidecars (the Redis exporter of components/monitoring) are small anywhere. */
+    /**
+     * The containers both run; prod's sidecars (the Redis exporter of components/monitoring) are small anywhere.
+     * Memory only where it was shown to help: the services' stays dev's (the benchmark measured no gain from more).
+     */
     @Test
-    void prodPodsAreBiggerThanDevPods() {
+    void prodPodsGetMoreCpuAndNoLessMemoryThanDevPods() {
         assertAll(prod.workloads().stream().flatMap(workload -> workload.pod().getContainers().stream()
                 .filter(container -> dev.workloads().stream().filter(w -> w.name().equals(workload.name()))
                         .flatMap(w -> w.pod().getContainers().stream())
@@ -163,11 +166,12 @@ class OverlaysTest {
                     var devContainer = dev.workloads().stream().filter(w -> w.name().equals(workload.name()))
                             .flatMap(w -> w.pod().getContainers().stream())
                             .filter(c -> c.getName().equals(container.getName())).findFirst().orElseThrow();
-                    for (String resource : new String[] {"cpu", "memory"}) {
-                        assertTrue(amount(container.getResources().getLimits().get(resource))
-                                        .compareTo(amount(devContainer.getResources().getLimits().get(resource))) > 0,
-                                "prod " + workload + " must have a bigger " + resource + " limit than dev");
-                    }
+                    var limits = container.getResources().getLimits();
+                    var devLimits = devContainer.getResources().getLimits();
+                    assertTrue(amount(limits.get("cpu")).compareTo(amount(devLimits.get("cpu"))) > 0,
+                            "prod " + workload + " must have a bigger cpu limit than dev");
+                    assertTrue(amount(limits.get("memory")).compareTo(amount(devLimits.get("memory"))) >= 0,
+                            "prod " + workload + " must not have a smaller memory limit than dev");
                 })));
     }
 

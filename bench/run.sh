@@ -13,12 +13,18 @@
 #   BENCH_MIN_REPLICAS=1 bench/run.sh   increments acknowledged only once the replica has them
 #                           (WAIT 1, as prod and components/sentinel set): the price of that
 #
-# Prints a table (throughput, p50/p99/p99.9 latency, ratio to the baseline) and each server's
-# resident memory under load and start-to-ready time; writes bench/target/results.tsv and a chart,
-# bench/target/chart.svg. Loopback only: every server listens on 127.0.0.1.
+#   BENCH_POD_MEMORY=1g bench/run.sh   the servers sized for another pod memory limit (the
+#                           JVM's heap is a share of it, liberty/jvm.options)
+#
+# Prints a table (throughput, p50/p99/p99.9 latency, ratio to the baseline, the server's CPU time
+# per request) and each server's resident memory under load and start-to-ready time; writes
+# bench/target/results.tsv and a chart, bench/target/chart.svg. bench/compare.sh prices one change
+# by running it side by side with the configuration as it is. Loopback only: every server listens
+# on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
+# shellcheck source=servers.sh
+. bench/servers.sh
 
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
@@ -43,115 +49,32 @@ read -r -a concurrencies <<< "${BENCH_CONCURRENCIES:-${concurrencies[*]}}"
 duration=${BENCH_DURATION:-$duration}
 warmup_rounds=${BENCH_WARMUP_ROUNDS:-$warmup_rounds}
 
-out=$root/bench/target
-redis_master=17379
-redis_replica=17380
 web_port=17080
 inc_port=17081
 # Health and metrics are on each server's management port (liberty/server.xml).
 web_management_port=17180
 inc_management_port=17181
-nginx_port=17090
-# The pods' memory limit (kustomize/base/liberty-pod), which the JVM sizes itself by in a container.
-pod_memory=${BENCH_POD_MEMORY:-$(awk '/limits:/ {limits = 1} limits && /memory:/ {print $2; exit}' \
-  kustomize/base/liberty-pod/liberty-pod.yaml | sed 's/Mi$/m/; s/Gi$/g/')}
 
-# Tools from Debian's packages: installed when missing and we are root, else named.
-missing=()
-for tool in wrk:wrk nginx:nginx redis-server:redis-server redis-benchmark:redis-tools gnuplot:gnuplot-nox curl:curl; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-wlp=$root/web/target/liberty/wlp
-cleanup() {
-  for server in bench-web bench-web-inc; do
-    WLP_USER_DIR=$out/usr "$wlp/bin/server" stop "$server" >/dev/null 2>&1 || true
-  done
-  for port in $redis_replica $redis_master; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
-  if [ -f "$out/nginx/nginx.pid" ]; then kill "$(cat "$out/nginx/nginx.pid")" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
-
-# How busy the machine was before the run (other processes): figures taken on a busy machine are noise.
-busy_percent() { # over 3 s, from /proc/stat
-  local a b
-  read -r -a a < /proc/stat; sleep 3; read -r -a b < /proc/stat
-  local busy=$(( (b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
-  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) ))
-  echo $(( 100 * busy / (busy + idle) ))
-}
+need_tools wrk:wrk nginx:nginx redis-server:redis-server redis-benchmark:redis-tools gnuplot:gnuplot-nox curl:curl
+trap stop_servers EXIT
 busy_before=$(busy_percent)
 
 rm -rf "$out"
 mkdir -p "$out"
 
 echo "== building the WARs and the Liberty runtime"
-./mvnw -B -q -ntp -DskipTests package -pl web,web-inc -am
-./mvnw -B -q -ntp -pl web liberty:install-server
-
-await() { # await URL SECONDS: until it answers 2xx
-  local deadline=$((SECONDS + $2))
-  until curl -fs -o /dev/null "$1"; do
-    [ $SECONDS -lt $deadline ] || { echo "$1 did not answer within $2 s" >&2; return 1; }
-    sleep 0.1
-  done
-}
+build
 
 echo "== Redis master and replica (appendfsync always, as deployed)"
-for role in master replica; do
-  port=$redis_master; [ $role = replica ] && port=$redis_replica
-  mkdir -p "$out/redis-$role"
-  args=(--port "$port" --bind 127.0.0.1 --dir "$out/redis-$role" --appendonly yes --appendfsync always
-        --save "" --daemonize yes --logfile "$out/redis-$role/redis.log")
-  [ $role = replica ] && args+=(--replicaof 127.0.0.1 "$redis_master")
-  redis-server "${args[@]}"
-done
-until redis-cli -p "$redis_replica" info replication | grep -q 'master_link_status:up'; do sleep 0.1; done
-redis-cli -p "$redis_master" set count 0 >/dev/null
+start_redis
 
 echo "== the services, one Liberty server each"
 start_ms=()
 for module in web web-inc; do
-  server=bench-$module
-  dir=$out/usr/servers/$server
-  mkdir -p "$dir/apps" "$dir/configDropins/defaults"
-  cp -r liberty/. "$dir/"
-  cp "$module/target/$module.war" "$dir/apps/"
-  # What the image declares: the WAR it runs (server.xml names none).
-  printf '<server><webApplication location="%s.war"/></server>\n' "$module" > "$dir/configDropins/defaults/app.xml"
-  echo "-XX:MaxRAM=$pod_memory" >> "$dir/jvm.options"
-  port=$web_port; management_port=$web_management_port
-  [ $module = web-inc ] && port=$inc_port && management_port=$inc_management_port
+  port=$web_port management_port=$web_management_port
+  [ $module = web-inc ] && port=$inc_port management_port=$inc_management_port
   t0=$(date +%s%3N)
-  # The environment a pod gets from its ConfigMaps (see kustomize/base): the Redis URIs, and the
-  # containers' logging (JSON console, access log on), whose cost is part of every request.
-  tracing=(OTEL_SDK_DISABLED=true)
-  if [ "${BENCH_TRACING:-off}" = on ]; then
-    tracing=(OTEL_SDK_DISABLED=false OTEL_SERVICE_NAME="$module" OTEL_TRACES_EXPORTER=otlp
-             OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$nginx_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
-             OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none)
-  fi
-  # An env file of NAME=value lines, not a script to follow.
-  # shellcheck disable=SC1091
-  (set -a; . kustomize/base/liberty-logging.env
-   if [ "${BENCH_ACCESS_LOG:-on}" = off ]; then export ACCESS_LOGGING_ENABLED=false; fi
-   set +a
-   env WLP_USER_DIR="$out/usr" JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
-      HTTP_PORT=$port MANAGEMENT_PORT=$management_port UPDATE_TRIGGER=disabled \
-      COUNTER_REDIS_WRITE_URI=redis://127.0.0.1:$redis_master \
-      COUNTER_REDIS_READ_URI=redis://127.0.0.1:$redis_replica \
-      COUNTER_REDIS_WRITE_MIN_REPLICAS="${BENCH_MIN_REPLICAS:-0}" \
-      "${tracing[@]}" \
-      "$wlp/bin/server" start "$server" >/dev/null)
-  await "http://127.0.0.1:$management_port/health/ready" 120
+  start_service "bench-$module" "$module" "$root/liberty" "$port" "$management_port"
   start_ms+=($(( $(date +%s%3N) - t0 )))
 done
 
@@ -176,12 +99,6 @@ http {
 EOF
 nginx -c "$out/nginx/nginx.conf"
 
-# One wrk run: prints "requests/s p50 p99 p99.9 (ms) errors".
-measure() { # measure URL CONCURRENCY LUA
-  local threads=$(( $2 < 2 ? 1 : 2 ))
-  wrk -t"$threads" -c"$2" -d"$duration" -s "$3" "$1" 2>/dev/null | awk '/^RESULT/ {print $2, $3, $4, $5, $6}'
-}
-
 lua=$root/bench
 echo "== warming up the JVMs (JIT) until throughput stops rising"
 for url in "http://127.0.0.1:$web_port/ get.lua" "http://127.0.0.1:$inc_port/inc post.lua" \
@@ -194,10 +111,11 @@ for url in "http://127.0.0.1:$web_port/ get.lua" "http://127.0.0.1:$inc_port/inc
   done
   echo "   ${url#* }: $round rounds of 5 s, best $best, last $rps requests/s"
 done
-rss_kib() { ps -o rss= -p "$(pgrep -f "ws-server.jar $1\$")"; }
 max() { echo $(( $1 > $2 ? $1 : $2 )); }
-printf 'case\tconcurrency\trequests_per_s\tp50_ms\tp99_ms\tp999_ms\terrors\tbaseline_per_s\tratio\n' > "$out/results.tsv"
+printf 'case\tconcurrency\trequests_per_s\tp50_ms\tp99_ms\tp999_ms\terrors\tbaseline_per_s\tratio\tcpu_us\n' > "$out/results.tsv"
 rss_web=0 rss_inc=0
+clock_ticks=$(getconf CLK_TCK)
+pid_web=$(server_pid bench-web) pid_inc=$(server_pid bench-web-inc)
 for c in "${concurrencies[@]}"; do
   echo "== concurrency $c"
   read -r nginx_rps _ <<< "$(measure "http://127.0.0.1:$nginx_port/" "$c" "$lua/get.lua")"
@@ -206,13 +124,18 @@ for c in "${concurrencies[@]}"; do
     | tr '\r' '\n' | awk '/requests per second/ {printf "%.0f", $2}')
   for case in get inc inc-key; do
     case $case in
-      get) url=http://127.0.0.1:$web_port/; script=get.lua; base=$nginx_rps ;;
-      inc) url=http://127.0.0.1:$inc_port/inc; script=post.lua; base=$redis_rps ;;
-      inc-key) url=http://127.0.0.1:$inc_port/inc; script=post-key.lua; base=$redis_rps ;;
+      get) url=http://127.0.0.1:$web_port/; script=get.lua; base=$nginx_rps pid=$pid_web ;;
+      inc) url=http://127.0.0.1:$inc_port/inc; script=post.lua; base=$redis_rps pid=$pid_inc ;;
+      inc-key) url=http://127.0.0.1:$inc_port/inc; script=post-key.lua; base=$redis_rps pid=$pid_inc ;;
     esac
-    read -r rps p50 p99 p999 errors <<< "$(measure "$url" "$c" "$lua/$script")"
+    # The server's CPU time (user and system) per request: what a change costs or saves, even
+    # where the throughput hides it behind wrk's share of the two cores.
+    before=$(cpu_ticks "$pid")
+    read -r rps p50 p99 p999 errors requests <<< "$(measure "$url" "$c" "$lua/$script")"
+    after=$(cpu_ticks "$pid")
     ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$c" "$rps" "$p50" "$p99" "$p999" "$errors" "$base" "$ratio" \
+    cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$c" "$rps" "$p50" "$p99" "$p999" "$errors" "$base" "$ratio" "$cpu_us" \
       >> "$out/results.tsv"
   done
   # Resident memory under load: the largest seen right after a run.
@@ -224,6 +147,7 @@ echo
 column -t -s $'\t' "$out/results.tsv"
 echo
 echo "baselines: GET / against nginx (1 worker, static file); POST /inc against redis-benchmark INCR on the same master"
+echo "cpu_us: the Liberty server's CPU time per request (user and system)"
 printf 'resident memory under load: web %d MiB, web-inc %d MiB\n' $((rss_web / 1024)) $((rss_inc / 1024))
 printf 'start to ready: web %d ms, web-inc %d ms\n' "${start_ms[0]}" "${start_ms[1]}"
 awk -F'\t' -v hi="${concurrencies[${#concurrencies[@]}-1]}" '

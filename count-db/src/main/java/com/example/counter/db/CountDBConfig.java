@@ -45,7 +45,7 @@ public class CountDBConfig {
     @ConfigProperty(name = "redis.password")
     Optional<String> password = Optional.empty();
 
-    /** Connect and socket timeout, and the longest wait for a pooled connection (ms). */
+    /** Connect and socket timeout, the longest wait for a pooled connection, and a write's wait for its batch (ms). */
     @ConfigProperty(name = "redis.timeout")
     long timeoutMillis;
 

@@ -15,8 +15,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -30,23 +28,26 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * {@code counter.redis.write-uri}, or in Sentinel mode the one the sentinels name now
  * ({@link RedisPools}); while none answers, writes are unavailable like any other outage.
  *
- * <p>Fault Tolerance guards every call; its settings are in microprofile-config.properties:
+ * <p>Every wait on Redis ends within the client's own timeout ({@code counter.redis.timeout}: the
+ * connect, each socket read, the wait for a pooled connection, a write's wait for its batch) and
+ * fails as unavailable. Fault Tolerance adds the one thing the client has not; its settings are in
+ * microprofile-config.properties:
  * <ul>
- * <li>{@code @Timeout} of {@code counter.redis.timeout}, the Jedis socket timeout: Fault Tolerance
- * cannot interrupt a blocked socket read, so a shorter one would bound nothing.</li>
  * <li>{@code @CircuitBreaker}: when 2 of the last 4 calls of a method failed, that method fails at
  * once (no thread waits on a dead Redis) for {@code counter.redis.circuit-breaker.delay}, then lets
  * a trial call through. Only outages count; bad data or a bug is no reason to stop calling.</li>
+ * <li>No {@code @Timeout}: Fault Tolerance cannot interrupt a blocked socket read, so it bounded
+ * nothing that the client's timeouts do not, and the timer it set and cancelled on every call cost
+ * a fifth of a cached read's CPU (README, "The benchmark").</li>
  * <li>No {@code @Retry}: an increment that timed out may have been applied; only the client can
  * retry, with an Idempotency-Key. No {@code @Fallback}: there is no stand-in for a count. An outage
- * ({@link CountDBUnavailableException}), a timeout and an open breaker reach the HTTP layer as they
- * are, and it answers 503.</li>
+ * ({@link CountDBUnavailableException}, a timeout included) and an open breaker reach the HTTP
+ * layer as they are, and it answers 503.</li>
  * </ul>
  */
 @ApplicationScoped
-@Timeout
 @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, successThreshold = 1,
-        failOn = {CountDBUnavailableException.class, TimeoutException.class})
+        failOn = CountDBUnavailableException.class)
 public class RedisCountDB implements ICountDB {
 
     private static final String SCRIPT = resource("idempotent-increment.lua");

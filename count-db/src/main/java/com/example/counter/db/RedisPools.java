@@ -40,7 +40,7 @@ public class RedisPools implements AutoCloseable {
                 : new RedisPool(config.write(), config, config.timeout(), RedisMonitor.Endpoint.WRITE, monitor, false);
         this.writes = new PipelinedWriter(master, config.writeMinReplicas, config.writeWaitMillis);
         // Half the time for the read endpoint, so that a read that falls back to the master after
-        // the read endpoint hung still fits in counter.redis.timeout (and the Fault Tolerance timeout).
+        // the read endpoint hung still fits in counter.redis.timeout.
         this.readEndpoint = new RedisPool(config.read(), config, config.timeout().dividedBy(2),
                 RedisMonitor.Endpoint.READ, monitor, config.readCache);
         LOG.info(() -> "Redis clients ready: " + config);

@@ -128,8 +128,8 @@ class RedisCountDBIT {
             long start = System.nanoTime();
             assertEquals(1, db.get(), "the master answers in the hung replica's place");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            // The read endpoint gets half the timeout, so that the fallback fits in the Fault
-            // Tolerance timeout (the whole of it). Dropping the broken connection must cost nothing.
+            // The read endpoint gets half the timeout, so that the fallback fits in the whole of
+            // it. Dropping the broken connection must cost nothing.
             assertTrue(took.compareTo(TIMEOUT) < 0, "the fallback read took " + took.toMillis() + " ms, not less than the "
                     + TIMEOUT.toMillis() + " ms timeout");
             assertTrue(reads.fallingBack());

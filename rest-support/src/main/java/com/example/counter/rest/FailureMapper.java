@@ -18,8 +18,8 @@ import com.example.counter.db.CountDBUnavailableException;
 /**
  * Every failure that is not an HTTP error of the request (those are {@link WebApplicationExceptionMapper}'s):
  * <ul>
- * <li>the count store is unavailable, or Fault Tolerance gave up on it (timed out, circuit breaker
- * open): 503 with Retry-After, since asking again later may work;</li>
+ * <li>the count store is unavailable (down, timed out), or Fault Tolerance gave up on it (circuit
+ * breaker open): 503 with Retry-After, since asking again later may work;</li>
  * <li>anything else is a bug or bad data: logged in full, answered 500 with an incident id to find
  * the log entry.</li>
  * </ul>

@@ -59,8 +59,8 @@ class ScriptsTest {
 
     @Test
     void theSmokeTestTheRedisScriptsTheTemplateGeneratorAndTheBenchmarkAreLinted() {
-        assertEquals(List.of("compare.sh", "generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh", "sentinel-start.sh", "servers.sh",
-                "smoke-test.sh"), scripts()
+        assertEquals(List.of("compare.sh", "generate.sh", "redis-probe.sh", "redis-start.sh", "run.sh",
+                "sentinel-start.sh", "servers.sh", "smoke-test.sh"), scripts()
                 .map(script -> script.getFileName().toString()).sorted().toList());
     }
 

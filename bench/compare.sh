@@ -44,12 +44,7 @@ if $smoke; then rounds=1 duration=2s warmup_rounds=1; else rounds=${BENCH_ROUNDS
 connections=${BENCH_CONNECTIONS:-32}
 
 need_tools wrk:wrk redis-server:redis-server redis-cli:redis-tools curl:curl
-trap stop_servers EXIT
-busy_before=$(busy_percent)
-rm -rf "$out"
-mkdir -p "$out"
-echo "== building the WARs and the Liberty runtime"
-build
+begin_run
 echo "== Redis master and replica, and the two servers: A ($root/liberty), B ($variant${*:+ with $*})"
 start_redis
 start_service compare-a "$module" "$root/liberty" 17080 17180

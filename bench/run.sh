@@ -56,14 +56,7 @@ web_management_port=17180
 inc_management_port=17181
 
 need_tools wrk:wrk nginx:nginx redis-server:redis-server redis-benchmark:redis-tools gnuplot:gnuplot-nox curl:curl
-trap stop_servers EXIT
-busy_before=$(busy_percent)
-
-rm -rf "$out"
-mkdir -p "$out"
-
-echo "== building the WARs and the Liberty runtime"
-build
+begin_run
 
 echo "== Redis master and replica (appendfsync always, as deployed)"
 start_redis

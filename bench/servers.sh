@@ -34,6 +34,18 @@ build() {
      && ./mvnw -B -q -ntp -pl web liberty:install-server)
 }
 
+# The start of a run: its servers stopped however it ends, how busy the machine was before it
+# (busy_before), an empty bench/target, and the WARs and the Liberty runtime built.
+begin_run() {
+  trap stop_servers EXIT
+  # shellcheck disable=SC2034 # read by the scripts that source this one
+  busy_before=$(busy_percent)
+  rm -rf "$out"
+  mkdir -p "$out"
+  echo "== building the WARs and the Liberty runtime"
+  build
+}
+
 await() { # await URL SECONDS: until it answers 2xx
   local deadline=$((SECONDS + $2))
   until curl -fs -o /dev/null "$1"; do

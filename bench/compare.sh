@@ -66,19 +66,14 @@ for round in $(seq 1 "$warmup_rounds"); do
 done
 echo "   $round rounds of 5 s each"
 
-clock_ticks=$(getconf CLK_TCK)
 echo "== $rounds rounds of $duration each, $connections connections, $case_name"
 printf 'round\tside\trequests_per_s\tp99_ms\terrors\tcpu_us_per_request\n' > "$out/compare.tsv"
 for round in $(seq 1 "$rounds"); do
   for side in a b; do
     pid=$pid_a port=17080
     [ $side = b ] && pid=$pid_b port=17082
-    before=$(cpu_ticks "$pid")
-    read -r rps _ p99 _ errors requests <<< "$(measure "http://127.0.0.1:$port$path" "$connections" "$lua")"
-    after=$(cpu_ticks "$pid")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$rps" "$p99" "$errors" \
-      "$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')" \
-      | tee -a "$out/compare.tsv"
+    read -r rps _ p99 _ errors cpu_us <<< "$(measure_cpu "$pid" "http://127.0.0.1:$port$path" "$connections" "$lua")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$side" "$rps" "$p99" "$errors" "$cpu_us" | tee -a "$out/compare.tsv"
   done
 done
 echo

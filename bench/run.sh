@@ -107,7 +107,6 @@ done
 max() { echo $(( $1 > $2 ? $1 : $2 )); }
 printf 'case\tconcurrency\trequests_per_s\tp50_ms\tp99_ms\tp999_ms\terrors\tbaseline_per_s\tratio\tcpu_us\n' > "$out/results.tsv"
 rss_web=0 rss_inc=0
-clock_ticks=$(getconf CLK_TCK)
 pid_web=$(server_pid bench-web) pid_inc=$(server_pid bench-web-inc)
 for c in "${concurrencies[@]}"; do
   echo "== concurrency $c"
@@ -121,13 +120,8 @@ for c in "${concurrencies[@]}"; do
       inc) url=http://127.0.0.1:$inc_port/inc; script=post.lua; base=$redis_rps pid=$pid_inc ;;
       inc-key) url=http://127.0.0.1:$inc_port/inc; script=post-key.lua; base=$redis_rps pid=$pid_inc ;;
     esac
-    # The server's CPU time (user and system) per request: what a change costs or saves, even
-    # where the throughput hides it behind wrk's share of the two cores.
-    before=$(cpu_ticks "$pid")
-    read -r rps p50 p99 p999 errors requests <<< "$(measure "$url" "$c" "$lua/$script")"
-    after=$(cpu_ticks "$pid")
+    read -r rps p50 p99 p999 errors cpu_us <<< "$(measure_cpu "$pid" "$url" "$c" "$lua/$script")"
     ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-    cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$c" "$rps" "$p50" "$p99" "$p999" "$errors" "$base" "$ratio" "$cpu_us" \
       >> "$out/results.tsv"
   done

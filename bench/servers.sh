@@ -108,8 +108,6 @@ start_service() { # start_service SERVER MODULE CONFIG PORT MANAGEMENT_PORT [NAM
 
 server_pid() { pgrep -f "ws-server.jar $1\$"; }
 rss_kib() { ps -o rss= -p "$(server_pid "$1")"; }
-# CPU time a process used so far, user and system, in clock ticks (/proc/PID/stat fields 14, 15).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 stop_servers() {
   local dir
@@ -135,4 +133,17 @@ busy_percent() { # over 3 s, from /proc/stat
 measure() { # measure URL CONCURRENCY LUA [DURATION]
   local threads=$(( $2 < 2 ? 1 : 2 ))
   wrk -t"$threads" -c"$2" -d"${4:-$duration}" -s "$3" "$1" 2>/dev/null | awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}'
+}
+
+# One wrk run against the server with process PID: prints "requests/s p50 p99 p99.9 (ms) errors
+# cpu_us", the last the server's CPU time (user and system, /proc/PID/stat fields 14 and 15) per
+# request, in µs: what a change costs or saves even where wrk's share of the cores hides it in the
+# throughput.
+measure_cpu() { # measure_cpu PID URL CONCURRENCY LUA
+  local before after rps p50 p99 p999 errors requests
+  before=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  read -r rps p50 p99 p999 errors requests <<< "$(measure "$2" "$3" "$4")"
+  after=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  echo "$rps $p50 $p99 $p999 $errors $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 }
